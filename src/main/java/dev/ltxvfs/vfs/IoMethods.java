@@ -1,0 +1,163 @@
+package dev.ltxvfs.vfs;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+
+/**
+ * The {@code sqlite3_io_methods} of a main database opened through the litestream VFS: one short
+ * upcall per method, each forwarding to {@link MainDbFile} and turning any throwable into a code.
+ */
+final class IoMethods {
+    private static final long SIZE = 104; // iVersion 1: no shared-memory methods, so no WAL
+    private static MemorySegment table;
+
+    private IoMethods() {}
+
+    static MemorySegment table() {
+        return table;
+    }
+
+    static synchronized void init(SqliteApi api) {
+        if (table != null) {
+            return;
+        }
+        MemorySegment t = Arena.global().allocate(SIZE, 8);
+        t.set(JAVA_INT, 0, 1);
+        set(api, t, 8, "xClose", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        set(api, t, 16, "xRead", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
+        set(api, t, 24, "xWrite", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
+        set(api, t, 32, "xTruncate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        set(api, t, 40, "xSync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        set(api, t, 48, "xFileSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        set(api, t, 56, "xLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        set(api, t, 64, "xUnlock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        set(api, t, 72, "xCheckReservedLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        set(api, t, 80, "xFileControl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+        set(api, t, 88, "xSectorSize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        set(api, t, 96, "xDeviceCharacteristics", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        table = t;
+    }
+
+    private static void set(SqliteApi api, MemorySegment t, long offset, String name, FunctionDescriptor fd) {
+        try {
+            var h = MethodHandles.lookup().findStatic(IoMethods.class, name, fd.toMethodType());
+            t.set(ADDRESS, offset, api.linker().upcallStub(h, fd, Arena.global()));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int xClose(MemorySegment file) {
+        try {
+            OpenFiles.close(file);
+            return SqliteCodes.OK;
+        } catch (Throwable t) {
+            return VfsErrors.fail(SqliteCodes.IOERR, "close failed", t);
+        }
+    }
+
+    static int xRead(MemorySegment file, MemorySegment buf, int amt, long offset) {
+        try {
+            return OpenFiles.get(file).read(buf.reinterpret(amt), amt, offset);
+        } catch (Throwable t) {
+            return VfsErrors.fail(SqliteCodes.IOERR_READ, "read of " + amt + " bytes at offset " + offset + " failed", t);
+        }
+    }
+
+    static int xWrite(MemorySegment file, MemorySegment buf, int amt, long offset) {
+        return VfsErrors.fail(SqliteCodes.READONLY, "the litestream VFS is read-only: a replica cannot be written");
+    }
+
+    static int xTruncate(MemorySegment file, long size) {
+        return VfsErrors.fail(SqliteCodes.READONLY, "the litestream VFS is read-only: a replica cannot be truncated");
+    }
+
+    static int xSync(MemorySegment file, int flags) {
+        return SqliteCodes.OK;
+    }
+
+    static int xFileSize(MemorySegment file, MemorySegment out) {
+        try {
+            out.reinterpret(8).set(JAVA_LONG, 0, OpenFiles.get(file).fileSize());
+            return SqliteCodes.OK;
+        } catch (Throwable t) {
+            return VfsErrors.fail(SqliteCodes.IOERR_FSTAT, "cannot size the database", t);
+        }
+    }
+
+    static int xLock(MemorySegment file, int level) {
+        try {
+            int rc = OpenFiles.get(file).lock(level);
+            return rc == SqliteCodes.READONLY
+                    ? VfsErrors.fail(rc, "the litestream VFS is read-only: a replica cannot be written") : rc;
+        } catch (Throwable t) {
+            return VfsErrors.fail(SqliteCodes.IOERR_LOCK, "cannot begin a read transaction", t);
+        }
+    }
+
+    static int xUnlock(MemorySegment file, int level) {
+        try {
+            return OpenFiles.get(file).unlock(level);
+        } catch (Throwable t) {
+            return VfsErrors.fail(SqliteCodes.IOERR, "unlock failed", t);
+        }
+    }
+
+    static int xCheckReservedLock(MemorySegment file, MemorySegment out) {
+        try {
+            out.reinterpret(4).set(JAVA_INT, 0, 0);
+            return SqliteCodes.OK;
+        } catch (Throwable t) {
+            return VfsErrors.fail(SqliteCodes.IOERR, "check reserved lock failed", t);
+        }
+    }
+
+    /**
+     * SQLITE_FCNTL_PRAGMA: {@code arg} is {@code char*[3]} = {error/result out, name, value}. A
+     * result or error text must come from sqlite3_malloc, because SQLite frees it.
+     */
+    static int xFileControl(MemorySegment file, int op, MemorySegment arg) {
+        if (op != SqliteCodes.FCNTL_PRAGMA) {
+            return SqliteCodes.NOTFOUND;
+        }
+        MemorySegment args = arg.reinterpret(24);
+        try {
+            String name = args.get(ADDRESS, 8).reinterpret(Integer.MAX_VALUE).getString(0);
+            if (!name.regionMatches(true, 0, "litestream_", 0, 11)) {
+                return SqliteCodes.NOTFOUND;
+            }
+            MemorySegment v = args.get(ADDRESS, 16);
+            String value = v.equals(MemorySegment.NULL) ? null : v.reinterpret(Integer.MAX_VALUE).getString(0);
+            MainDbFile.PragmaResult r = OpenFiles.get(file).pragma(name, value);
+            if (r.text() != null) {
+                args.set(ADDRESS, 0, SqliteApi.get().mallocString(r.text()));
+            }
+            if (r.code() == SqliteCodes.ERROR) {
+                VfsErrors.fail(r.code(), r.text());
+            }
+            return r.code();
+        } catch (Throwable t) {
+            int rc = VfsErrors.fail(SqliteCodes.ERROR, "PRAGMA failed", t);
+            try {
+                args.set(ADDRESS, 0, SqliteApi.get().mallocString(VfsErrors.describe(t)));
+            } catch (Throwable ignored) {
+                // no message then; the code still reaches the caller
+            }
+            return rc;
+        }
+    }
+
+    static int xSectorSize(MemorySegment file) {
+        return 0;
+    }
+
+    static int xDeviceCharacteristics(MemorySegment file) {
+        return 0;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.ltxvfs.vfs;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The {@code litestream} VFS inside the SQLite that sqlite-jdbc bundles.
+ *
+ * <p>Main databases are served read-only from {@link VfsDatabase}s registered by name
+ * ({@code jdbc:sqlite:file:orders?vfs=litestream} reads the database registered as {@code orders}).
+ * Everything else SQLite opens (temp tables, sorter spills, statement journals) goes to the unix VFS
+ * on local disk, with our file struct sized to hold unix's. Randomness, sleep, time and dlopen are
+ * unix's function pointers copied as they are, which costs no upcall.
+ *
+ * <p>Every upcall catches {@link Throwable}: an exception escaping an upcall ends the JVM.
+ */
+public final class LitestreamVfs {
+    public static final String NAME = "litestream";
+
+    // sqlite3_vfs field offsets (64-bit)
+    private static final long VFS_SIZE = 168;
+    private static final long SZ_OS_FILE = 4;
+    private static final long X_OPEN = 40;
+    private static final long X_DELETE = 48;
+    private static final long X_ACCESS = 56;
+    private static final long X_DLOPEN = 72;
+    private static final long X_CURRENT_TIME_INT64 = 136;
+
+    private static final Map<String, VfsDatabase> DATABASES = new ConcurrentHashMap<>();
+    private static volatile Function<String, VfsDatabase> fallback = name -> null;
+    private static volatile boolean registered;
+
+    private static MethodHandle unixOpen;
+    private static MethodHandle unixDelete;
+    private static MethodHandle unixAccess;
+    private static MemorySegment unixVfs;
+
+    private LitestreamVfs() {}
+
+    /** Registers the VFS in sqlite-jdbc's SQLite; idempotent, safe from any thread. */
+    public static synchronized void register() {
+        if (registered) {
+            return;
+        }
+        SqliteApi api = SqliteApi.get();
+        MemorySegment unix = api.vfsFind("unix").reinterpret(VFS_SIZE);
+        if (unix.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("SQLite has no unix VFS to delegate temp files to");
+        }
+        unixVfs = unix;
+        unixOpen = api.downcall(unix.get(ADDRESS, X_OPEN),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+        unixDelete = api.downcall(unix.get(ADDRESS, X_DELETE), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        unixAccess = api.downcall(unix.get(ADDRESS, X_ACCESS),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+
+        Arena arena = Arena.global();
+        MemorySegment vfs = arena.allocate(VFS_SIZE, 8);
+        vfs.set(JAVA_INT, 0, 2); // iVersion 2: has xCurrentTimeInt64, no syscall overrides
+        vfs.set(JAVA_INT, SZ_OS_FILE, Math.max(unix.get(JAVA_INT, SZ_OS_FILE), OpenFiles.FILE_STRUCT_SIZE));
+        vfs.set(JAVA_INT, 8, 512); // mxPathname
+        vfs.set(ADDRESS, 24, arena.allocateFrom(NAME));
+        vfs.set(ADDRESS, X_OPEN, upcall("xOpen", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS)));
+        vfs.set(ADDRESS, X_DELETE, upcall("xDelete", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)));
+        vfs.set(ADDRESS, X_ACCESS, upcall("xAccess", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS)));
+        vfs.set(ADDRESS, 64, upcall("xFullPathname", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS)));
+        for (long off = X_DLOPEN; off <= X_CURRENT_TIME_INT64; off += 8) {
+            vfs.set(ADDRESS, off, unix.get(ADDRESS, off));
+        }
+        IoMethods.init(api);
+        int rc = api.vfsRegister(vfs, false);
+        if (rc != SqliteCodes.OK) {
+            throw new IllegalStateException("sqlite3_vfs_register(litestream) failed with code " + rc);
+        }
+        registered = true;
+    }
+
+    /** Serves {@code db} to connections that open {@code file:<name>?vfs=litestream}. */
+    public static void registerDatabase(String name, VfsDatabase db) {
+        DATABASES.put(name, db);
+    }
+
+    public static void unregisterDatabase(String name) {
+        DATABASES.remove(name);
+    }
+
+    /** Supplies databases for names not registered (e.g. from LITESTREAM_REPLICA_URL); null for none. */
+    public static void setFallback(Function<String, VfsDatabase> f) {
+        fallback = f == null ? name -> null : f;
+    }
+
+    /** The last error message the VFS recorded on this thread (then cleared), if any. */
+    public static Optional<String> takeLastError() {
+        return Optional.ofNullable(VfsErrors.takeLast());
+    }
+
+    /** The database a name opens: exact, else without directories, else without a .db/.sqlite suffix. */
+    static VfsDatabase lookup(String name) {
+        VfsDatabase db = DATABASES.get(name);
+        if (db == null) {
+            String base = name.substring(name.lastIndexOf('/') + 1);
+            db = DATABASES.get(base);
+            if (db == null) {
+                db = DATABASES.get(base.replaceFirst("\\.(db|sqlite3?)$", ""));
+            }
+        }
+        return db != null ? db : fallback.apply(name);
+    }
+
+    private static MemorySegment upcall(String method, FunctionDescriptor fd) {
+        try {
+            MethodType type = fd.toMethodType();
+            MethodHandle h = MethodHandles.lookup().findStatic(LitestreamVfs.class, method, type);
+            return SqliteApi.get().linker().upcallStub(h, fd, Arena.global());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String cString(MemorySegment z) {
+        return z.equals(MemorySegment.NULL) ? null : z.reinterpret(Integer.MAX_VALUE).getString(0);
+    }
+
+    private static boolean isSidecarName(String name) {
+        return name.endsWith("-journal") || name.endsWith("-wal") || name.endsWith("-shm");
+    }
+
+    // ---- upcalls (each catches Throwable) ----
+
+    static int xOpen(MemorySegment vfs, MemorySegment zName, MemorySegment file, int flags, MemorySegment outFlags) {
+        MemorySegment f = file.reinterpret(OpenFiles.FILE_STRUCT_SIZE);
+        f.set(ADDRESS, 0, MemorySegment.NULL);
+        try {
+            if ((flags & SqliteCodes.OPEN_MAIN_DB) == 0) {
+                if ((flags & (SqliteCodes.OPEN_WAL | SqliteCodes.OPEN_MAIN_JOURNAL)) != 0) {
+                    return VfsErrors.fail(SqliteCodes.CANTOPEN, "the litestream VFS is read-only: no journal or WAL for "
+                            + cString(zName));
+                }
+                // Temp databases, sorter spills, statement journals: local files through unix.
+                return (int) unixOpen.invokeExact(unixVfs, zName, file, flags, outFlags);
+            }
+            String name = cString(zName);
+            VfsDatabase db = name == null ? null : lookup(name);
+            if (db == null) {
+                return VfsErrors.fail(SqliteCodes.CANTOPEN, "no database registered as '" + name
+                        + "' in the litestream VFS (and no LITESTREAM_REPLICA_URL default)");
+            }
+            OpenFiles.open(f, new MainDbFile(db));
+            if (!outFlags.equals(MemorySegment.NULL)) {
+                outFlags.reinterpret(4).set(JAVA_INT, 0, SqliteCodes.OPEN_READONLY | SqliteCodes.OPEN_MAIN_DB);
+            }
+            return SqliteCodes.OK;
+        } catch (Throwable t) {
+            f.set(ADDRESS, 0, MemorySegment.NULL);
+            return VfsErrors.fail(SqliteCodes.CANTOPEN, "cannot open " + safeName(zName), t);
+        }
+    }
+
+    static int xDelete(MemorySegment vfs, MemorySegment zName, int syncDir) {
+        try {
+            String name = cString(zName);
+            if (name != null && isSidecarName(name)) {
+                return SqliteCodes.OK; // we never create journals or WALs
+            }
+            return (int) unixDelete.invokeExact(unixVfs, zName, syncDir);
+        } catch (Throwable t) {
+            return VfsErrors.fail(SqliteCodes.IOERR_DELETE, "cannot delete " + safeName(zName), t);
+        }
+    }
+
+    static int xAccess(MemorySegment vfs, MemorySegment zName, int flags, MemorySegment resOut) {
+        try {
+            MemorySegment res = resOut.reinterpret(4);
+            String name = cString(zName);
+            if (name != null && isSidecarName(name)) {
+                res.set(JAVA_INT, 0, 0); // no hot journal, no WAL: ever
+                return SqliteCodes.OK;
+            }
+            if (name != null && lookup(name) != null) {
+                res.set(JAVA_INT, 0, flags == 1 ? 0 : 1); // exists and readable, not writable
+                return SqliteCodes.OK;
+            }
+            return (int) unixAccess.invokeExact(unixVfs, zName, flags, resOut);
+        } catch (Throwable t) {
+            return VfsErrors.fail(SqliteCodes.IOERR, "cannot check " + safeName(zName), t);
+        }
+    }
+
+    /** Database names are labels, not paths: passed through unchanged. */
+    static int xFullPathname(MemorySegment vfs, MemorySegment zName, int nOut, MemorySegment zOut) {
+        try {
+            MemorySegment in = zName.reinterpret(Integer.MAX_VALUE);
+            long len = 0;
+            while (in.get(JAVA_BYTE, len) != 0) {
+                len++;
+            }
+            if (len + 1 > nOut) {
+                return VfsErrors.fail(SqliteCodes.CANTOPEN, "database name longer than " + (nOut - 1) + " bytes");
+            }
+            MemorySegment out = zOut.reinterpret(nOut);
+            MemorySegment.copy(in, 0, out, 0, len + 1);
+            return SqliteCodes.OK;
+        } catch (Throwable t) {
+            return VfsErrors.fail(SqliteCodes.CANTOPEN, "bad database name", t);
+        }
+    }
+
+    private static String safeName(MemorySegment z) {
+        try {
+            return String.valueOf(cString(z));
+        } catch (Throwable t) {
+            return "?";
+        }
+    }
+}

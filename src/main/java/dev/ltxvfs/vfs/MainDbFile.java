@@ -1,0 +1,178 @@
+package dev.ltxvfs.vfs;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * One connection's open main database: which view it reads and the PRAGMAs it answers.
+ *
+ * <p>SQLite drives a connection from one thread at a time, so the fields need visibility across
+ * threads (a pooled connection moves between workers) but no locking.
+ */
+final class MainDbFile {
+    private final VfsDatabase db;
+    /** The view pinned for the current read transaction; null outside one. */
+    private volatile ReplicaView pinned;
+    /** The point-in-time view chosen by PRAGMA litestream_time; null means live. */
+    private volatile ReplicaView historical;
+    private volatile String historicalTime;
+    private volatile int lock = SqliteCodes.LOCK_NONE;
+
+    MainDbFile(VfsDatabase db) {
+        this.db = db;
+    }
+
+    VfsDatabase database() {
+        return db;
+    }
+
+    private ReplicaView view() throws IOException {
+        ReplicaView v = pinned;
+        if (v != null) {
+            return v;
+        }
+        v = historical;
+        return v != null ? v : db.current();
+    }
+
+    /** xLock: taking SHARED pins the view this read transaction will see; writes are refused. */
+    int lock(int level) throws IOException {
+        if (level >= SqliteCodes.LOCK_RESERVED) {
+            return SqliteCodes.READONLY;
+        }
+        if (lock == SqliteCodes.LOCK_NONE && level >= SqliteCodes.LOCK_SHARED) {
+            ReplicaView h = historical;
+            pinned = h != null ? h : db.current();
+        }
+        lock = Math.max(lock, level);
+        return SqliteCodes.OK;
+    }
+
+    int unlock(int level) {
+        if (level == SqliteCodes.LOCK_NONE) {
+            pinned = null;
+        }
+        lock = level;
+        return SqliteCodes.OK;
+    }
+
+    long fileSize() throws IOException {
+        ReplicaView v = view();
+        return v.pageCount() * v.pageSize();
+    }
+
+    /**
+     * xRead into {@code dst} (exactly {@code amt} bytes long). A read past the end zero-fills the
+     * rest and answers SQLITE_IOERR_SHORT_READ, as SQLite expects.
+     */
+    int read(MemorySegment dst, int amt, long offset) throws IOException {
+        ReplicaView v = view();
+        int pageSize = v.pageSize();
+        long size = v.pageCount() * pageSize;
+        int done = 0;
+        while (done < amt && offset + done < size) {
+            long pos = offset + done;
+            int pgno = (int) (pos / pageSize) + 1;
+            int inPage = (int) (pos % pageSize);
+            int n = (int) Math.min(Math.min(pageSize - inPage, amt - done), size - pos);
+            byte[] page = v.page(pgno);
+            MemorySegment.copy(page, inPage, dst, JAVA_BYTE, done, n);
+            if (pgno == 1 && inPage < 100) {
+                patchHeader(dst, done - inPage, inPage, Math.min(100, inPage + n), v);
+            }
+            done += n;
+        }
+        if (done < amt) {
+            dst.asSlice(done, amt - done).fill((byte) 0);
+            return SqliteCodes.IOERR_SHORT_READ;
+        }
+        return SqliteCodes.OK;
+    }
+
+    /**
+     * Rewrites the database header as served, over the bytes [from, to) of page 1 that sit at
+     * {@code base} in {@code dst}:
+     * bytes 18/19 = 1 (rollback journal), so SQLite never looks for a WAL;
+     * change counter (24..27) = version-valid-for (92..95) = TXID, so SQLite keeps its page cache
+     * until the data really changes, and trusts the in-header size (28..31) = page count.
+     */
+    private static void patchHeader(MemorySegment dst, long base, int from, int to, ReplicaView v) {
+        int txid = (int) v.txid();
+        int pages = (int) v.pageCount();
+        for (int i = from; i < to; i++) {
+            int b;
+            if (i == 18 || i == 19) {
+                b = 1;
+            } else if (i >= 24 && i < 28) {
+                b = txid >>> (8 * (27 - i));
+            } else if (i >= 92 && i < 96) {
+                b = txid >>> (8 * (95 - i));
+            } else if (i >= 28 && i < 32) {
+                b = pages >>> (8 * (31 - i));
+            } else {
+                continue;
+            }
+            dst.set(JAVA_BYTE, base + i, (byte) b);
+        }
+    }
+
+    /** The outcome of a PRAGMA: handled with a result row (or none), an error, or not ours. */
+    record PragmaResult(int code, String text) {
+        static final PragmaResult NOT_OURS = new PragmaResult(SqliteCodes.NOTFOUND, null);
+
+        static PragmaResult ok(String value) {
+            return new PragmaResult(SqliteCodes.OK, value);
+        }
+
+        static PragmaResult error(String message) {
+            return new PragmaResult(SqliteCodes.ERROR, message);
+        }
+    }
+
+    /** PRAGMA litestream_time / litestream_txid / litestream_lag; anything else passes through. */
+    PragmaResult pragma(String name, String value) throws IOException {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "litestream_txid":
+                if (value != null) {
+                    return PragmaResult.error("litestream_txid is read-only");
+                }
+                return PragmaResult.ok(String.format("%016x", view().txid()));
+            case "litestream_lag":
+                if (value != null) {
+                    return PragmaResult.error("litestream_lag is read-only");
+                }
+                return PragmaResult.ok(Long.toString(db.lagSeconds()));
+            case "litestream_time":
+                return value == null ? PragmaResult.ok(timeText()) : setTime(value);
+            default:
+                return PragmaResult.NOT_OURS;
+        }
+    }
+
+    private String timeText() {
+        String t = historicalTime;
+        return t != null ? t : "latest";
+    }
+
+    private PragmaResult setTime(String value) throws IOException {
+        String when = value.trim();
+        if (when.equalsIgnoreCase("latest")) {
+            historical = null;
+            historicalTime = null;
+            return PragmaResult.ok("latest");
+        }
+        try {
+            ReplicaView v = db.at(when);
+            historical = v;
+            historicalTime = DateTimeFormatter.ISO_INSTANT.format(v.timestamp());
+            return PragmaResult.ok(historicalTime);
+        } catch (IllegalArgumentException e) {
+            // The previous view stays in force.
+            return PragmaResult.error(e.getMessage());
+        }
+    }
+}

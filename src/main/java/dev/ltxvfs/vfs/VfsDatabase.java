@@ -1,0 +1,22 @@
+package dev.ltxvfs.vfs;
+
+import java.io.IOException;
+
+/** A database the {@code litestream} VFS serves: its live view and its past. */
+public interface VfsDatabase {
+
+    String name();
+
+    /** The newest view; may wait (up to a deadline) for the first index to be built. */
+    ReplicaView current() throws IOException;
+
+    /**
+     * The view at a point in time, as {@code PRAGMA litestream_time} takes it (RFC 3339 or a
+     * relative phrase such as {@code 5 minutes ago}). {@link IllegalArgumentException} for a value
+     * that cannot be parsed or a time before the oldest retained one, with a message saying which.
+     */
+    ReplicaView at(String when) throws IOException;
+
+    /** Whole seconds since the last successful poll; -1 before the first. */
+    long lagSeconds();
+}

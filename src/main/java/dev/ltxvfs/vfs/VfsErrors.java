@@ -1,0 +1,48 @@
+package dev.ltxvfs.vfs;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * What went wrong in an upcall. SQLite only passes a result code back to the caller, so the
+ * message is logged once here and kept per thread, where the SQL layer (which runs the statement
+ * on the same thread) picks it up to explain the error.
+ */
+final class VfsErrors {
+    private static final System.Logger LOG = System.getLogger("dev.ltxvfs.vfs");
+    private static final ThreadLocal<String> LAST = new ThreadLocal<>();
+
+    private VfsErrors() {}
+
+    static int fail(int code, String what, Throwable t) {
+        String message = what + ": " + describe(t);
+        LAST.set(message);
+        if (t instanceof java.io.IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+            LOG.log(Level.WARNING, message);
+        } else {
+            LOG.log(Level.ERROR, message, t);
+        }
+        return code;
+    }
+
+    static int fail(int code, String message) {
+        LAST.set(message);
+        LOG.log(Level.WARNING, message);
+        return code;
+    }
+
+    static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    /** The last VFS error message on this thread, cleared by reading it. */
+    static String takeLast() {
+        String m = LAST.get();
+        LAST.remove();
+        return m;
+    }
+
+    static void clear() {
+        LAST.remove();
+    }
+}
