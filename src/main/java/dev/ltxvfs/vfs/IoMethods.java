@@ -143,13 +143,21 @@ final class IoMethods {
             }
             return r.code();
         } catch (Throwable t) {
-            int rc = VfsErrors.fail(SqliteCodes.ERROR, "PRAGMA failed", t);
+            int rc = VfsErrors.fail(SqliteCodes.ERROR, "PRAGMA " + pragmaName(args), t);
             try {
                 args.set(ADDRESS, 0, SqliteApi.get().mallocString(VfsErrors.describe(t)));
             } catch (Throwable ignored) {
                 // no message then; the code still reaches the caller
             }
             return rc;
+        }
+    }
+
+    private static String pragmaName(MemorySegment args) {
+        try {
+            return args.get(ADDRESS, 8).reinterpret(Integer.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            return "?";
         }
     }
 

@@ -101,9 +101,17 @@ public final class LitestreamVfs {
         fallback = f == null ? name -> null : f;
     }
 
-    /** The last error message the VFS recorded on this thread (then cleared), if any. */
-    public static Optional<String> takeLastError() {
+    /**
+     * The last failure the VFS recorded on this thread (then cleared), if any. SQLite passes only a
+     * code to the JDBC caller; this is the cause behind it, with its message.
+     */
+    public static Optional<Throwable> takeLastFailure() {
         return Optional.ofNullable(VfsErrors.takeLast());
+    }
+
+    /** Forgets any recorded failure on this thread (before running a statement). */
+    public static void clearLastFailure() {
+        VfsErrors.clear();
     }
 
     /** The database a name opens: exact, else without directories, else without a .db/.sqlite suffix. */

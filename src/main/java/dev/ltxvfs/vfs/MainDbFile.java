@@ -153,9 +153,14 @@ final class MainDbFile {
         }
     }
 
-    private String timeText() {
+    /** The time of the state this connection reads (RFC 3339), as the Litestream VFS reports it. */
+    private String timeText() throws IOException {
         String t = historicalTime;
-        return t != null ? t : "latest";
+        if (t != null) {
+            return t;
+        }
+        java.time.Instant ts = view().timestamp();
+        return ts == null ? "latest" : DateTimeFormatter.ISO_INSTANT.format(ts);
     }
 
     private PragmaResult setTime(String value) throws IOException {
@@ -165,14 +170,10 @@ final class MainDbFile {
             historicalTime = null;
             return PragmaResult.ok("latest");
         }
-        try {
-            ReplicaView v = db.at(when);
-            historical = v;
-            historicalTime = DateTimeFormatter.ISO_INSTANT.format(v.timestamp());
-            return PragmaResult.ok(historicalTime);
-        } catch (IllegalArgumentException e) {
-            // The previous view stays in force.
-            return PragmaResult.error(e.getMessage());
-        }
+        // A bad or unavailable time throws here, before anything changes: the previous view stays.
+        ReplicaView v = db.at(when);
+        historical = v;
+        historicalTime = DateTimeFormatter.ISO_INSTANT.format(v.timestamp());
+        return PragmaResult.ok(historicalTime);
     }
 }

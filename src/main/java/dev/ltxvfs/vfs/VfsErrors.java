@@ -9,13 +9,13 @@ import java.lang.System.Logger.Level;
  */
 final class VfsErrors {
     private static final System.Logger LOG = System.getLogger("dev.ltxvfs.vfs");
-    private static final ThreadLocal<String> LAST = new ThreadLocal<>();
+    private static final ThreadLocal<Throwable> LAST = new ThreadLocal<>();
 
     private VfsErrors() {}
 
     static int fail(int code, String what, Throwable t) {
         String message = what + ": " + describe(t);
-        LAST.set(message);
+        LAST.set(t instanceof VfsException ? t : new VfsException(message, t));
         if (t instanceof java.io.IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
             LOG.log(Level.WARNING, message);
         } else {
@@ -25,7 +25,7 @@ final class VfsErrors {
     }
 
     static int fail(int code, String message) {
-        LAST.set(message);
+        LAST.set(new VfsException(message, null));
         LOG.log(Level.WARNING, message);
         return code;
     }
@@ -35,11 +35,11 @@ final class VfsErrors {
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
-    /** The last VFS error message on this thread, cleared by reading it. */
-    static String takeLast() {
-        String m = LAST.get();
+    /** The last VFS failure on this thread, cleared by reading it. */
+    static Throwable takeLast() {
+        Throwable t = LAST.get();
         LAST.remove();
-        return m;
+        return t;
     }
 
     static void clear() {

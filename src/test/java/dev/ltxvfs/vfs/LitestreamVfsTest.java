@@ -100,7 +100,7 @@ class LitestreamVfsTest {
     void pragmasReportTheView() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:plain?vfs=litestream")) {
             assertThat(rows(c, "PRAGMA litestream_txid")).containsExactly("0000000000000042|");
-            assertThat(rows(c, "PRAGMA litestream_time")).containsExactly("latest|");
+            assertThat(rows(c, "PRAGMA litestream_time")).containsExactly("1970-01-01T00:00:00Z|");
             assertThatThrownBy(() -> rows(c, "PRAGMA litestream_txid = 5")).hasMessageContaining("read-only");
             assertThatThrownBy(() -> rows(c, "PRAGMA litestream_time = 'whenever'")).hasMessageContaining("whenever");
             // SQLite's own pragmas still work
@@ -115,7 +115,7 @@ class LitestreamVfsTest {
                 rows(c, "SELECT 1 FROM sqlite_master");
             }
         }).isInstanceOf(SQLException.class);
-        assertThat(LitestreamVfs.takeLastError()).hasValueSatisfying(m -> assertThat(m).contains("nosuch"));
+        assertThat(LitestreamVfs.takeLastFailure()).hasValueSatisfying(t -> assertThat(t).hasMessageContaining("nosuch"));
     }
 
     @Test

@@ -1,0 +1,107 @@
+package dev.ltxvfs.sql;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Binds request parameters. sqlite-jdbc binds by position only, so named parameters are mapped to
+ * the positions SQLite gives them: numbered in order of first appearance, {@code ?NNN} explicit.
+ */
+final class Params {
+    private Params() {}
+
+    static void bind(PreparedStatement ps, String sql, Object params) throws SQLException {
+        if (params == null) {
+            return;
+        }
+        if (params instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                ps.setObject(i + 1, value(list.get(i), "parameter " + (i + 1)));
+            }
+        } else if (params instanceof Map<?, ?> map) {
+            Map<String, Integer> positions = namedPositions(sql);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                Integer pos = positions.get(key);
+                if (pos == null) {
+                    for (String prefix : new String[] {":", "@", "$"}) {
+                        pos = pos != null ? pos : positions.get(prefix + key);
+                    }
+                }
+                if (pos == null) {
+                    throw new QueryException(QueryException.Kind.BAD_REQUEST, "the SQL has no parameter named " + key);
+                }
+                ps.setObject(pos, value(e.getValue(), "parameter " + key));
+            }
+        } else {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, "params must be an array or an object");
+        }
+    }
+
+    private static Object value(Object v, String what) {
+        if (v == null || v instanceof String || v instanceof Long || v instanceof Integer || v instanceof Double
+                || v instanceof byte[]) {
+            return v;
+        }
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        if (v instanceof BigInteger bi) {
+            if (bi.bitLength() > 63) {
+                throw new QueryException(QueryException.Kind.BAD_REQUEST, what + " does not fit a 64-bit integer");
+            }
+            return bi.longValue();
+        }
+        if (v instanceof BigDecimal || v instanceof Float || v instanceof Short) {
+            return ((Number) v).doubleValue();
+        }
+        throw new QueryException(QueryException.Kind.BAD_REQUEST, what + " must be a number, string, boolean or null");
+    }
+
+    /** Parameter names (with their prefix) to SQLite's positions. */
+    static Map<String, Integer> namedPositions(String sql) {
+        Map<String, Integer> out = new HashMap<>();
+        int max = 0;
+        int n = sql.length();
+        for (int i = 0; i < n; i++) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"' || c == '`') {
+                int j = sql.indexOf(c, i + 1);
+                i = j < 0 ? n : j;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int j = sql.indexOf('\n', i);
+                i = j < 0 ? n : j;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int j = sql.indexOf("*/", i + 2);
+                i = j < 0 ? n : j + 1;
+            } else if (c == '?') {
+                int j = i + 1;
+                while (j < n && Character.isDigit(sql.charAt(j))) {
+                    j++;
+                }
+                max = j > i + 1 ? Math.max(max, Integer.parseInt(sql.substring(i + 1, j))) : max + 1;
+                i = j - 1;
+            } else if ((c == ':' || c == '@' || c == '$') && i + 1 < n && isNameChar(sql.charAt(i + 1))) {
+                int j = i + 1;
+                while (j < n && isNameChar(sql.charAt(j))) {
+                    j++;
+                }
+                String name = sql.substring(i, j);
+                if (!out.containsKey(name)) {
+                    out.put(name, ++max);
+                }
+                i = j - 1;
+            }
+        }
+        return out;
+    }
+
+    private static boolean isNameChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
+    }
+}

@@ -1,0 +1,187 @@
+package dev.ltxvfs.sql;
+
+import dev.ltxvfs.vfs.LitestreamVfs;
+import dev.ltxvfs.vfs.PointInTimeException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.sqlite.SQLiteException;
+
+/**
+ * Runs read queries against databases served by the litestream VFS, on the bounded
+ * {@link WorkerPool}: guard, point in time, one read transaction, deadline, limits, and errors
+ * turned into {@link QueryException}s a client can act on.
+ */
+public final class QueryRunner implements AutoCloseable {
+    private final WorkerPool workers;
+    private final Map<String, ConnectionPool> pools = new ConcurrentHashMap<>();
+    private final Duration timeout;
+    private final int defaultMaxRows;
+
+    public QueryRunner(WorkerPool workers, Duration timeout, int defaultMaxRows) {
+        this.workers = workers;
+        this.timeout = timeout;
+        this.defaultMaxRows = defaultMaxRows;
+    }
+
+    /** Makes {@code name} queryable; it must be registered with the VFS under the same name. */
+    public void addDatabase(String name) {
+        pools.computeIfAbsent(name, ConnectionPool::new);
+    }
+
+    public boolean hasDatabase(String name) {
+        return pools.containsKey(name);
+    }
+
+    public WorkerPool workers() {
+        return workers;
+    }
+
+    /** The whole answer, at most maxRows rows (then {@code truncated}). */
+    public CompletableFuture<QueryResult> query(QueryRequest req) {
+        int max = limit(req);
+        return withDeadline(workers.submit(() -> {
+            try (Cursor c = openNow(req)) {
+                List<Object[]> rows = c.fetch(max + 1);
+                boolean truncated = rows.size() > max;
+                if (truncated) {
+                    rows = new ArrayList<>(rows.subList(0, max));
+                }
+                return new QueryResult(c.columns(), c.types(), rows, c.txid(), c.time(), truncated, c.elapsedMs());
+            }
+        }));
+    }
+
+    /** Opens a cursor on a worker; the caller fetches batches (each on a worker) and closes it. */
+    public CompletableFuture<Cursor> open(QueryRequest req) {
+        return withDeadline(workers.submit(() -> openNow(req)));
+    }
+
+    /** Runs {@code work} for a cursor on a worker (each streamed batch). */
+    public <T> CompletableFuture<T> onWorker(java.util.function.Supplier<T> work) {
+        return workers.submit(work);
+    }
+
+    public int limit(QueryRequest req) {
+        Integer m = req.maxRows();
+        if (m != null && m < 0) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, "maxRows must not be negative");
+        }
+        return m == null ? defaultMaxRows : Math.min(m, defaultMaxRows);
+    }
+
+    private <T> CompletableFuture<T> withDeadline(CompletableFuture<T> f) {
+        // The statement is interrupted at the deadline; this only bounds a worker stuck in a read.
+        return f.orTimeout(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS).exceptionallyCompose(t -> {
+            Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+            if (c instanceof java.util.concurrent.TimeoutException) {
+                c = new QueryException(QueryException.Kind.TIMEOUT, "the query did not finish within " + timeout.toSeconds() + " s");
+            }
+            return CompletableFuture.failedFuture(c);
+        });
+    }
+
+    private Cursor openNow(QueryRequest req) {
+        if (req.sql() == null || req.sql().isBlank()) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, "the request has no \"sql\"");
+        }
+        SqlGuard.requireRead(req.sql());
+        ConnectionPool pool = pools.get(req.database());
+        if (pool == null) {
+            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + req.database() + "'");
+        }
+        long started = System.nanoTime();
+        LitestreamVfs.clearLastFailure();
+        Connection c = null;
+        PreparedStatement ps = null;
+        try {
+            c = pool.borrow();
+            if (req.at() != null && !req.at().isBlank()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA litestream_time = '" + req.at().replace("'", "''") + "'");
+                }
+            }
+            c.setAutoCommit(false); // one read transaction: rows, TXID and time from one pinned view
+            ps = c.prepareStatement(req.sql());
+            Params.bind(ps, req.sql(), req.params());
+            PreparedStatement toCancel = ps;
+            ScheduledFuture<?> deadline = workers.timer().schedule(() -> cancel(toCancel), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Cursor(this, pool, c, ps, deadline, started);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(ps);
+            if (c != null) {
+                pool.giveBack(c);
+            }
+            throw e instanceof SQLException se ? classify(se) : (RuntimeException) e;
+        }
+    }
+
+    private static void cancel(PreparedStatement ps) {
+        try {
+            ps.cancel();
+        } catch (SQLException | RuntimeException ignored) {
+            // the statement finished meanwhile
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement ps) {
+        if (ps != null) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // nothing to release
+            }
+        }
+    }
+
+    /** An SQLite error, explained by the VFS failure behind it when there is one. */
+    QueryException classify(SQLException e) {
+        Throwable vfs = LitestreamVfs.takeLastFailure().map(QueryRunner::root).orElse(null);
+        if (vfs instanceof QueryException q) {
+            return q;
+        }
+        if (vfs instanceof PointInTimeException p) {
+            return new QueryException(QueryException.Kind.POINT_IN_TIME_UNAVAILABLE, p.getMessage(), e);
+        }
+        if (vfs instanceof IllegalArgumentException) {
+            return new QueryException(QueryException.Kind.BAD_REQUEST, vfs.getMessage(), e);
+        }
+        int code = e instanceof SQLiteException se ? se.getResultCode().code & 0xff : e.getErrorCode() & 0xff;
+        if (vfs != null && code != 8) {
+            return new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE, "cannot read the replica: " + vfs.getMessage(), e);
+        }
+        String msg = e.getMessage();
+        return switch (code) {
+            case 9 -> new QueryException(QueryException.Kind.TIMEOUT,
+                    "the query was interrupted after " + timeout.toSeconds() + " s", e);
+            case 8, 23 -> new QueryException(QueryException.Kind.READ_ONLY, "this endpoint is read-only: " + msg, e);
+            case 1, 20, 25 -> new QueryException(QueryException.Kind.SQL_ERROR, msg, e);
+            case 10, 11, 14, 26 -> new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE, "cannot read the replica: " + msg, e);
+            default -> new QueryException(QueryException.Kind.INTERNAL, msg, e);
+        };
+    }
+
+    private static Throwable root(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r && !(r instanceof PointInTimeException)
+                && !(r instanceof QueryException)) {
+            r = r.getCause();
+        }
+        return r instanceof IllegalArgumentException || r instanceof QueryException ? r : t;
+    }
+
+    @Override
+    public void close() {
+        pools.values().forEach(ConnectionPool::close);
+        pools.clear();
+    }
+}
