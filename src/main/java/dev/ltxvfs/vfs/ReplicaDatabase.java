@@ -1,0 +1,156 @@
+package dev.ltxvfs.vfs;
+
+import dev.ltxvfs.cache.PageCache;
+import dev.ltxvfs.cache.StoreHandle;
+import dev.ltxvfs.index.IndexSnapshot;
+import dev.ltxvfs.index.LiveReplica;
+import dev.ltxvfs.index.NoLtxFilesException;
+import dev.ltxvfs.index.TargetUnavailableException;
+import dev.ltxvfs.store.ObjectNotFoundException;
+import dev.ltxvfs.store.ReplicaStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A database served by the VFS from a Litestream replica: the live state kept by a
+ * {@link LiveReplica}, point-in-time states built on demand, pages from the shared
+ * {@link PageCache}. One per database, shared by all its connections.
+ */
+public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
+    private final String name;
+    private final LiveReplica replica;
+    private final PageCache cache;
+    private final StoreHandle handle;
+    private final Duration readDeadline;
+    private final Duration openDeadline;
+    private volatile CompletableFuture<IndexSnapshot> opening;
+    private volatile SnapshotView live;
+
+    public ReplicaDatabase(String name, ReplicaStore store, PageCache cache, Duration readDeadline, Duration openDeadline) {
+        this.name = name;
+        this.replica = new LiveReplica(store);
+        this.cache = cache;
+        this.handle = cache.register(store);
+        this.readDeadline = readDeadline;
+        this.openDeadline = openDeadline;
+    }
+
+    /** Starts building the index without waiting; {@link #current()} waits for it when needed. */
+    public synchronized CompletableFuture<IndexSnapshot> start() {
+        CompletableFuture<IndexSnapshot> f = opening;
+        if (f == null || (f.isCompletedExceptionally() && replica.current() == null)) {
+            opening = f = replica.rebuild().subscribeAsCompletionStage();
+        }
+        return f;
+    }
+
+    /** Polls for new level-0 files; completes with true when the database advanced. */
+    public CompletableFuture<Boolean> poll() {
+        return replica.poll().subscribeAsCompletionStage();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public LiveReplica replica() {
+        return replica;
+    }
+
+    PageCache cache() {
+        return cache;
+    }
+
+    StoreHandle handle() {
+        return handle;
+    }
+
+    Duration readDeadline() {
+        return readDeadline;
+    }
+
+    public boolean ready() {
+        return replica.current() != null;
+    }
+
+    @Override
+    public ReplicaView current() throws IOException {
+        IndexSnapshot s = replica.current();
+        if (s == null) {
+            s = await(start(), openDeadline, "opening database '" + name + "'");
+        }
+        SnapshotView v = live;
+        if (v == null || v.snapshot() != s) {
+            live = v = new SnapshotView(this, s);
+        }
+        return v;
+    }
+
+    @Override
+    public ReplicaView at(String when) throws IOException {
+        Instant t = TimeSpec.parse(when, Instant.now());
+        try {
+            return new SnapshotView(this, await(replica.at(t).subscribeAsCompletionStage(), openDeadline,
+                    "building database '" + name + "' at " + t));
+        } catch (TargetUnavailableException | NoLtxFilesException e) {
+            throw new PointInTimeException("database '" + name + "' has no state before " + t + ": " + e.getMessage(), null);
+        }
+    }
+
+    /**
+     * The same state as {@code s} built from a fresh plan, after an object it used vanished. If
+     * the replica no longer holds files that reach exactly that TXID, the read fails (and the live
+     * state is rebuilt so the next transaction works).
+     */
+    IndexSnapshot replanExactly(IndexSnapshot s, ObjectNotFoundException cause) throws IOException {
+        IndexSnapshot same;
+        try {
+            same = await(replica.atTxid(s.txid()).subscribeAsCompletionStage(), openDeadline, "re-planning after " + cause.getMessage());
+        } catch (IOException e) {
+            same = null;
+        }
+        if (same == null || same.txid() != s.txid()) {
+            replica.rebuild().subscribe().with(x -> { }, x -> { });
+            throw new IOException(String.format("the state at TXID %016x of '%s' is gone from the replica (%s); retry the query",
+                    s.txid(), name, cause.getMessage()), cause);
+        }
+        return same;
+    }
+
+    @Override
+    public long lagSeconds() {
+        return replica.lagSeconds();
+    }
+
+    private static IndexSnapshot await(CompletableFuture<IndexSnapshot> f, Duration deadline, String what) throws IOException {
+        try {
+            return f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException(what + " took longer than " + deadline.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(what + " was interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof TargetUnavailableException || c instanceof NoLtxFilesException) {
+                throw (RuntimeException) new PointInTimeException(what + ": " + c.getMessage(), null).initCause(c);
+            }
+            if (c instanceof IOException io) {
+                throw new IOException(what + ": " + io.getMessage(), io);
+            }
+            throw new IOException(what + ": " + c, c);
+        }
+    }
+
+    @Override
+    public void close() {
+        cache.invalidate(handle);
+        replica.store().close();
+    }
+}
