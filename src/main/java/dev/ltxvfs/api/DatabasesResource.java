@@ -1,0 +1,60 @@
+package dev.ltxvfs.api;
+
+import dev.ltxvfs.cache.CacheStats;
+import dev.ltxvfs.sql.QueryException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestPath;
+
+/** What is served and how it is doing. Cheap: reads published values, never storage. */
+@Path("/v1/databases")
+@Produces(MediaType.APPLICATION_JSON)
+public class DatabasesResource {
+    private final Databases databases;
+
+    DatabasesResource(Databases databases) {
+        this.databases = databases;
+    }
+
+    public record StoreFigures(long lists, long gets, long bytes, long retries, long failures) {}
+
+    public record DatabaseInfo(String name, String replica, boolean ready, String txid, String time, long lagSeconds,
+            Integer pageSize, Long pageCount, Integer planFiles, List<String> files, String lastError, StoreFigures requests) {}
+
+    public record Listing(List<DatabaseInfo> databases, CacheStats cache) {}
+
+    @GET
+    public Listing list() {
+        return new Listing(databases.all().stream().map(DatabasesResource::info).toList(), databases.cache().stats());
+    }
+
+    @GET
+    @Path("/{db}")
+    public DatabaseInfo get(@RestPath String db) {
+        Databases.ServedDatabase s = databases.get(db);
+        if (s == null) {
+            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + db + "'");
+        }
+        return info(s);
+    }
+
+    static DatabaseInfo info(Databases.ServedDatabase s) {
+        var replica = s.db().replica();
+        var snap = replica.current();
+        var st = replica.store().stats();
+        Throwable failure = replica.lastFailure();
+        return new DatabaseInfo(s.name(), s.location(), snap != null,
+                snap == null ? null : String.format("%016x", snap.txid()),
+                snap == null ? null : snap.timestamp().toString(),
+                replica.lagSeconds(),
+                snap == null ? null : snap.pageSize(),
+                snap == null ? null : (long) snap.commit(),
+                snap == null ? null : snap.files().size(),
+                snap == null ? null : snap.files().stream().map(Object::toString).toList(),
+                failure == null ? null : Databases.rootMessage(failure),
+                new StoreFigures(st.lists.sum(), st.gets.sum(), st.bytes.sum(), st.retries.sum(), st.failures.sum()));
+    }
+}

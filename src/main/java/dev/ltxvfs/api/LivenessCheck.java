@@ -1,0 +1,22 @@
+package dev.ltxvfs.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+/** Alive while the worker pool exists; a storage outage makes queries fail, not the process. */
+@Liveness
+@ApplicationScoped
+public class LivenessCheck implements HealthCheck {
+    private final Databases databases;
+
+    LivenessCheck(Databases databases) {
+        this.databases = databases;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("workers").status(databases.workers() != null).build();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.ltxvfs.api;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the service reads from configuration, prefix {@code ltxvfs}: application.properties,
+ * {@code -D} system properties, or environment variables ({@code LTXVFS_DATABASES_ORDERS_REPLICA_URL}).
+ */
+@ConfigMapping(prefix = "ltxvfs")
+public interface LtxvfsConfig {
+
+    /** Databases by name: {@code ltxvfs.databases.<name>.replica-url}. */
+    Map<String, Database> databases();
+
+    interface Database {
+        /** {@code file:///dir} or {@code s3://bucket/path?endpoint=...&region=...&forcePathStyle=true}. */
+        String replicaUrl();
+
+        /** How often level 0 is polled for new transactions. */
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
+
+    Cache cache();
+
+    interface Cache {
+        /** Bytes of decompressed pages kept, shared by all databases; default a quarter of the heap. */
+        Optional<MemorySize> maxSize();
+    }
+
+    Workers workers();
+
+    interface Workers {
+        /** Threads that run SQLite; a page miss blocks one while its GET is in flight. */
+        @WithDefault("8")
+        int size();
+
+        /** Queries waiting for a worker before new ones get 503. */
+        @WithDefault("64")
+        int queue();
+    }
+
+    Query query();
+
+    interface Query {
+        /** A query running longer is interrupted and answers 504. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Most rows in one JSON answer (a request may ask for fewer). */
+        @WithDefault("10000")
+        int maxRows();
+
+        /** Most bytes of values in one JSON answer; past it the answer is truncated. */
+        @WithDefault("16M")
+        MemorySize maxBytes();
+    }
+
+    Storage storage();
+
+    interface Storage {
+        /** A page read that takes longer fails with an I/O error naming the object. */
+        @WithDefault("20s")
+        Duration readTimeout();
+
+        /** How long a query waits for a database's first index. */
+        @WithDefault("60s")
+        Duration openTimeout();
+    }
+
+    Demo demo();
+
+    interface Demo {
+        /** With no database configured, serve the generated {@code demo} database. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Where the demo replica is written at first start. */
+        @WithDefault("${user.home}/.ltxvfs/demo")
+        Path dir();
+    }
+
+    Auth auth();
+
+    interface Auth {
+        /** Bearer tokens by name; with none configured the API is open. */
+        Map<String, Token> tokens();
+
+        interface Token {
+            String secret();
+
+            /** Databases this token may read; all when absent. */
+            Optional<List<String>> databases();
+        }
+    }
+}

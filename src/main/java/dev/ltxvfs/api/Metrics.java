@@ -1,0 +1,83 @@
+package dev.ltxvfs.api;
+
+import dev.ltxvfs.sql.QueryException;
+import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.vfs.ReplicaDatabase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+
+/** The service's figures for Prometheus at /q/metrics: queries, replicas, storage, cache, workers. */
+@ApplicationScoped
+public class Metrics {
+    private final MeterRegistry registry;
+    private volatile boolean cacheBound;
+
+    Metrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One finished query: latency by database and outcome, rows returned. */
+    void query(String db, long startNanos, Throwable failure, long rows) {
+        String outcome = outcome(failure);
+        Timer.builder("ltxvfs.query").description("Query latency by database and outcome")
+                .tags("db", db, "outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.ofNanos(System.nanoTime() - startNanos));
+        if (rows > 0) {
+            Counter.builder("ltxvfs.query.rows").description("Rows returned").tag("db", db).register(registry).increment(rows);
+        }
+    }
+
+    static String outcome(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t == null) {
+            return "ok";
+        }
+        return t instanceof QueryException q ? q.kind().name().toLowerCase(Locale.ROOT) : "error";
+    }
+
+    /** Gauges and counters of one served database. */
+    void bind(String name, ReplicaDatabase db, Databases databases) {
+        Tags tags = Tags.of("db", name);
+        var store = db.replica().store().stats();
+        Gauge.builder("ltxvfs.replica.txid", db, d -> d.ready() ? d.replica().current().txid() : -1).tags(tags).register(registry);
+        Gauge.builder("ltxvfs.replica.lag.seconds", db, ReplicaDatabase::lagSeconds).tags(tags).register(registry);
+        Gauge.builder("ltxvfs.replica.pages", db, d -> d.ready() ? d.replica().current().commit() : 0).tags(tags).register(registry);
+        Gauge.builder("ltxvfs.replica.ready", db, d -> d.ready() ? 1 : 0).tags(tags).register(registry);
+        FunctionCounter.builder("ltxvfs.replica.polls", db.replica(), r -> r.polls.sum()).tags(tags).register(registry);
+        FunctionCounter.builder("ltxvfs.replica.poll.failures", db.replica(), r -> r.pollFailures.sum()).tags(tags).register(registry);
+        FunctionCounter.builder("ltxvfs.store.requests", store, s -> s.lists.sum()).tags(tags.and("type", "list")).register(registry);
+        FunctionCounter.builder("ltxvfs.store.requests", store, s -> s.gets.sum()).tags(tags.and("type", "get")).register(registry);
+        FunctionCounter.builder("ltxvfs.store.bytes", store, s -> s.bytes.sum()).tags(tags).register(registry);
+        FunctionCounter.builder("ltxvfs.store.retries", store, s -> s.retries.sum()).tags(tags).register(registry);
+        FunctionCounter.builder("ltxvfs.store.failures", store, s -> s.failures.sum()).tags(tags).register(registry);
+        bindShared(databases);
+    }
+
+    private synchronized void bindShared(Databases databases) {
+        if (cacheBound) {
+            return;
+        }
+        cacheBound = true;
+        FunctionCounter.builder("ltxvfs.cache.hits", Ltxvfs.class, c -> Ltxvfs.cache().stats().hits()).register(registry);
+        FunctionCounter.builder("ltxvfs.cache.misses", Ltxvfs.class, c -> Ltxvfs.cache().stats().misses()).register(registry);
+        FunctionCounter.builder("ltxvfs.cache.evictions", Ltxvfs.class, c -> Ltxvfs.cache().stats().evictions()).register(registry);
+        FunctionCounter.builder("ltxvfs.cache.fetches", Ltxvfs.class, c -> Ltxvfs.cache().stats().fetches()).register(registry);
+        Gauge.builder("ltxvfs.cache.bytes", Ltxvfs.class, c -> Ltxvfs.cache().stats().bytes()).register(registry);
+        Gauge.builder("ltxvfs.cache.max.bytes", Ltxvfs.class, c -> Ltxvfs.cache().stats().maxBytes()).register(registry);
+        Gauge.builder("ltxvfs.workers.queue", databases, d -> d.workers().queued()).description("Queries waiting for a worker").register(registry);
+        Gauge.builder("ltxvfs.workers.active", databases, d -> d.workers().active()).register(registry);
+    }
+}
