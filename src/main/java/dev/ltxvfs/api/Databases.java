@@ -53,7 +53,8 @@ public class Databases {
         config.cache().maxSize().ifPresent(s -> Ltxvfs.configureCache(s.asLongValue()));
         LitestreamVfs.register();
         workers = new WorkerPool(config.workers().size(), config.workers().queue());
-        runner = new QueryRunner(workers, config.query().timeout(), config.query().maxRows());
+        runner = new QueryRunner(workers, config.query().timeout(), config.query().maxRows(),
+                config.query().maxBytes().asLongValue());
         if (config.databases().isEmpty()) {
             if (config.demo().enabled()) {
                 startDemo();
@@ -86,7 +87,7 @@ public class Databases {
         metrics.bind(name, db, this);
         runner.addDatabase(name);
         long t0 = System.nanoTime();
-        LOG.infof("serving database '%s' from %s (poll every %s)", name, location, pollInterval);
+        LOG.infof("serving database '%s' from %s (poll every %d ms)", name, location, pollInterval.toMillis());
         db.start().whenComplete((s, e) -> {
             if (e != null) {
                 LOG.errorf("database '%s': cannot build the index yet (retrying every poll): %s", name, rootMessage(e));

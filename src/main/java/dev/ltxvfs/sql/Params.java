@@ -27,16 +27,27 @@ final class Params {
             Map<String, Integer> positions = namedPositions(sql);
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String key = String.valueOf(e.getKey());
-                Integer pos = positions.get(key);
-                if (pos == null) {
+                Object v = value(e.getValue(), "parameter " + key);
+                boolean bound = false;
+                if (key.matches("\\??\\d+")) {
+                    ps.setObject(Integer.parseInt(key.replace("?", "")), v);
+                    bound = true;
+                } else if (positions.containsKey(key)) {
+                    ps.setObject(positions.get(key), v);
+                    bound = true;
+                } else {
+                    // A bare name binds whichever of :name, @name, $name the SQL uses.
                     for (String prefix : new String[] {":", "@", "$"}) {
-                        pos = pos != null ? pos : positions.get(prefix + key);
+                        Integer pos = positions.get(prefix + key);
+                        if (pos != null) {
+                            ps.setObject(pos, v);
+                            bound = true;
+                        }
                     }
                 }
-                if (pos == null) {
+                if (!bound) {
                     throw new QueryException(QueryException.Kind.BAD_REQUEST, "the SQL has no parameter named " + key);
                 }
-                ps.setObject(pos, value(e.getValue(), "parameter " + key));
             }
         } else {
             throw new QueryException(QueryException.Kind.BAD_REQUEST, "params must be an array or an object");

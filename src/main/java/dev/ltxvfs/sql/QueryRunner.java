@@ -26,11 +26,18 @@ public final class QueryRunner implements AutoCloseable {
     private final Map<String, ConnectionPool> pools = new ConcurrentHashMap<>();
     private final Duration timeout;
     private final int defaultMaxRows;
+    private final long maxBytes;
 
     public QueryRunner(WorkerPool workers, Duration timeout, int defaultMaxRows) {
+        this(workers, timeout, defaultMaxRows, Long.MAX_VALUE);
+    }
+
+    /** @param maxBytes most bytes of values in one whole answer; past it the answer is truncated */
+    public QueryRunner(WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes) {
         this.workers = workers;
         this.timeout = timeout;
         this.defaultMaxRows = defaultMaxRows;
+        this.maxBytes = maxBytes;
     }
 
     /** Makes {@code name} queryable; it must be registered with the VFS under the same name. */
@@ -51,10 +58,22 @@ public final class QueryRunner implements AutoCloseable {
         int max = limit(req);
         return withDeadline(workers.submit(() -> {
             try (Cursor c = openNow(req)) {
-                List<Object[]> rows = c.fetch(max + 1);
-                boolean truncated = rows.size() > max;
-                if (truncated) {
-                    rows = new ArrayList<>(rows.subList(0, max));
+                List<Object[]> rows = new ArrayList<>();
+                long bytes = 0;
+                boolean truncated = false;
+                while (!truncated) {
+                    List<Object[]> batch = c.fetch(Math.min(1024, max + 1 - rows.size()));
+                    if (batch.isEmpty()) {
+                        break;
+                    }
+                    for (Object[] row : batch) {
+                        bytes += size(row);
+                        if (rows.size() == max || bytes > maxBytes) {
+                            truncated = true;
+                            break;
+                        }
+                        rows.add(row);
+                    }
                 }
                 return new QueryResult(c.columns(), c.types(), rows, c.txid(), c.time(), truncated, c.elapsedMs());
             }
@@ -69,6 +88,15 @@ public final class QueryRunner implements AutoCloseable {
     /** Runs {@code work} for a cursor on a worker (each streamed batch). */
     public <T> CompletableFuture<T> onWorker(java.util.function.Supplier<T> work) {
         return workers.submit(work);
+    }
+
+    /** Roughly what a row costs in the answer: text and blob lengths, 8 bytes a number. */
+    private static long size(Object[] row) {
+        long n = 0;
+        for (Object v : row) {
+            n += v instanceof String s ? s.length() : v instanceof byte[] b ? b.length * 4L / 3 : 8;
+        }
+        return n;
     }
 
     public int limit(QueryRequest req) {
