@@ -33,8 +33,12 @@ final class ConnectionPool implements AutoCloseable {
             return c;
         }
         SQLiteConnection fresh = (SQLiteConnection) config.createConnection(url);
-        // ATTACH could reach local files: allow none.
+        // ATTACH could reach local files: allow none. query_only also refuses temp tables and
+        // BEGIN IMMEDIATE, which a read-only main database alone would still allow.
         fresh.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
+        try (Statement s = fresh.createStatement()) {
+            s.execute("PRAGMA query_only = 1");
+        }
         return fresh;
     }
 
