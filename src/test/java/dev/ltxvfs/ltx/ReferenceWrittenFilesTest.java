@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ltxvfs.testing.ReferenceVfs;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +109,7 @@ class ReferenceWrittenFilesTest {
         for (int i = 0; i < COMMITS.size(); i++) {
             String sql = (i == 0 ? "PRAGMA page_size=" + pageSize + ";\n" : "") + COMMITS.get(i);
             ref.write(replica(), sql);
-            sqlite3(plain, sql);
+            ReferenceVfs.plain(plain, sql);
         }
         List<Path> files = level0(replica());
         assertThat(files).hasSize(COMMITS.size());
@@ -187,16 +185,5 @@ class ReferenceWrittenFilesTest {
             }
         }
         return out;
-    }
-
-    /** Plain SQLite: the same sqlite3 binary the extension runs in, on an ordinary file. */
-    static void sqlite3(Path db, String sql) throws Exception {
-        Process p = new ProcessBuilder("sqlite3", "-bail", "-batch", db.toString())
-                .redirectErrorStream(true).start();
-        p.getOutputStream().write(sql.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("sqlite3: %s", out).isZero();
     }
 }
