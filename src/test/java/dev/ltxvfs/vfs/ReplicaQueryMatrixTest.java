@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ReplicaQueryMatrixTest {
     enum Source {
-        REFERENCE_LOCAL, REFERENCE_S3, OURS_LOCAL, OURS_S3;
+        REFERENCE_LOCAL, REFERENCE_S3, REFERENCE_1K_LOCAL, OURS_LOCAL, OURS_S3;
 
         String dbName() {
             return "matrix-" + name().toLowerCase();
@@ -70,12 +70,14 @@ class ReplicaQueryMatrixTest {
         Path ref = writeWithReference(dir.resolve("ref"), 4096, Source.REFERENCE_LOCAL);
         plain.put(Source.REFERENCE_S3, plain.get(Source.REFERENCE_LOCAL));
         ReplicaUpload.upload(ref, s3.client(), bucket, "ref");
+        Path ref1k = writeWithReference(dir.resolve("ref1k"), 1024, Source.REFERENCE_1K_LOCAL);
         Path ours = writeWithOurWriter(dir.resolve("ours"));
         plain.put(Source.OURS_S3, plain.get(Source.OURS_LOCAL));
         ReplicaUpload.upload(ours, s3.client(), bucket, "ours");
 
         served.put(Source.REFERENCE_LOCAL, Served.serve(Source.REFERENCE_LOCAL.dbName(), "file://" + ref));
         served.put(Source.REFERENCE_S3, Served.serve(Source.REFERENCE_S3.dbName(), s3.replicaUrl(bucket, "ref")));
+        served.put(Source.REFERENCE_1K_LOCAL, Served.serve(Source.REFERENCE_1K_LOCAL.dbName(), "file://" + ref1k));
         served.put(Source.OURS_LOCAL, Served.serve(Source.OURS_LOCAL.dbName(), "file://" + ours));
         served.put(Source.OURS_S3, Served.serve(Source.OURS_S3.dbName(), s3.replicaUrl(bucket, "ours")));
     }
@@ -164,7 +166,14 @@ class ReplicaQueryMatrixTest {
             assertThat(rows(replica, "SELECT count(*) FROM orders").getFirst()).isGreaterThan("4000");
             assertThat(String.join(" ", rows(replica, "EXPLAIN QUERY PLAN " + QUERIES.get(4))))
                     .as("the range query is an index range scan").contains("USING COVERING INDEX orders_qty");
-            assertThat(rows(replica, "PRAGMA integrity_check")).containsExactly("ok");
+            List<String> check = List.of(String.join("\n", rows(replica, "PRAGMA integrity_check")).split("\n"));
+            if (source == Source.REFERENCE_1K_LOCAL) {
+                // The extension leaks pages when SQLite's pages are smaller than its 4 KiB units
+                // (see ltx.ReferenceWrittenFilesTest); nothing else may be wrong.
+                assertThat(check.subList(1, check.size())).isNotEmpty().allMatch(l -> l.matches("Page \\d+: never used"));
+            } else {
+                assertThat(check).containsExactly("ok");
+            }
         }
     }
 
