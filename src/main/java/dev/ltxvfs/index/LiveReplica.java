@@ -170,6 +170,19 @@ public final class LiveReplica {
                 });
     }
 
+    /**
+     * Replaces {@code stale} with {@code fresh}, the same TXID planned again after files of
+     * {@code stale} vanished (compaction, retention), unless something newer was published since.
+     * Without it every later transaction would meet the vanished files and re-plan again.
+     */
+    public boolean replace(IndexSnapshot stale, IndexSnapshot fresh) {
+        if (fresh.txid() != stale.txid()) {
+            throw new IllegalArgumentException("a replacement must be the same state: TXID "
+                    + fresh.txid() + " for " + stale.txid());
+        }
+        return current.compareAndSet(stale, fresh);
+    }
+
     private void publish(IndexSnapshot next) {
         current.updateAndGet(prev -> prev == null || next.txid() >= prev.txid() ? next : prev);
     }

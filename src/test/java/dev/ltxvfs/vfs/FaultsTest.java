@@ -264,6 +264,14 @@ class FaultsTest {
             assertThat(rows(c, ALL)).isEqualTo(expected(ALL));
             assertThat(rows(c, "PRAGMA litestream_txid")).containsExactly(String.format("%016x", 5));
         }
+        // The re-planned state replaces the stale one: later transactions do not re-plan again.
+        long lists = served.replica().store().stats().lists.sum();
+        served.cache().invalidateAll();
+        try (Connection c = Served.open(name)) {
+            assertThat(rows(c, ALL)).isEqualTo(expected(ALL));
+        }
+        assertThat(served.replica().store().stats().lists.sum()).isEqualTo(lists);
+        assertThat(served.replica().current().files()).noneMatch(s.files()::contains);
     }
 
     private void delete(Where where, LtxFileInfo f) throws Exception {
