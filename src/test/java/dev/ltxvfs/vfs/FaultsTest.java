@@ -224,10 +224,12 @@ class FaultsTest {
         serve(where, false);
         assertThat(failureOpening(SUMMARY)).contains(p.getFileName().toString()).contains("index");
         assertThat(served.ready()).isFalse();
+        assertThat(served.replica().lastBuildMillis()).as("no build succeeded yet").isEqualTo(-1);
         put(where, info, good);
         try (Connection c = Served.open(name)) {
             assertThat(rows(c, SUMMARY)).isEqualTo(expected(SUMMARY));
         }
+        assertThat(served.replica().lastBuildMillis()).isNotNegative();
     }
 
     @ParameterizedTest
