@@ -30,6 +30,7 @@ public final class LiveReplica {
     private final AtomicBoolean polling = new AtomicBoolean();
     private volatile Instant lastSuccess;
     private volatile Throwable lastFailure;
+    private volatile long lastBuildMillis = -1;
     /** MinTXID of the newest level-1 file seen: where a gap recovery starts listing level 1. */
     private volatile long level1Seek;
 
@@ -55,7 +56,11 @@ public final class LiveReplica {
 
     /** Builds the index from a fresh restore plan to the newest TXID and publishes it. */
     public Uni<IndexSnapshot> rebuild() {
-        return builder.open(RestoreTarget.LATEST)
+        return Uni.createFrom().deferred(() -> {
+            long started = System.nanoTime();
+            return builder.open(RestoreTarget.LATEST)
+                    .onItem().invoke(s -> lastBuildMillis = (System.nanoTime() - started) / 1_000_000);
+        })
                 .onItem().invoke(s -> {
                     publish(s);
                     rebuilds.increment();
@@ -170,6 +175,19 @@ public final class LiveReplica {
                 });
     }
 
+    /**
+     * Replaces {@code stale} with {@code fresh}, the same TXID planned again after files of
+     * {@code stale} vanished (compaction, retention), unless something newer was published since.
+     * Without it every later transaction would meet the vanished files and re-plan again.
+     */
+    public boolean replace(IndexSnapshot stale, IndexSnapshot fresh) {
+        if (fresh.txid() != stale.txid()) {
+            throw new IllegalArgumentException("a replacement must be the same state: TXID "
+                    + fresh.txid() + " for " + stale.txid());
+        }
+        return current.compareAndSet(stale, fresh);
+    }
+
     private void publish(IndexSnapshot next) {
         current.updateAndGet(prev -> prev == null || next.txid() >= prev.txid() ? next : prev);
     }
@@ -182,6 +200,14 @@ public final class LiveReplica {
 
     public Instant lastSuccess() {
         return lastSuccess;
+    }
+
+    /**
+     * How long the last successful full index build took (plan, parallel tail reads, merge), in
+     * milliseconds; -1 before the first. Polls that apply new files are not builds.
+     */
+    public long lastBuildMillis() {
+        return lastBuildMillis;
     }
 
     /** Why the last poll or build failed, or null if it succeeded. */

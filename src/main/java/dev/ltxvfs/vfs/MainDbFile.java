@@ -82,7 +82,7 @@ final class MainDbFile {
             byte[] page = v.page(pgno);
             MemorySegment.copy(page, inPage, dst, JAVA_BYTE, done, n);
             if (pgno == 1 && inPage < 100) {
-                patchHeader(dst, done - inPage, inPage, Math.min(100, inPage + n), v);
+                patchHeader(dst, done - inPage, inPage, Math.min(100, inPage + n), v, page);
             }
             done += n;
         }
@@ -100,9 +100,9 @@ final class MainDbFile {
      * change counter (24..27) = version-valid-for (92..95) = TXID, so SQLite keeps its page cache
      * until the data really changes, and trusts the in-header size (28..31) = page count.
      */
-    private static void patchHeader(MemorySegment dst, long base, int from, int to, ReplicaView v) {
+    private static void patchHeader(MemorySegment dst, long base, int from, int to, ReplicaView v, byte[] page1) {
         int txid = (int) v.txid();
-        int pages = (int) v.pageCount();
+        int pages = (int) inHeaderPages(v, page1);
         for (int i = from; i < to; i++) {
             int b;
             if (i == 18 || i == 19) {
@@ -118,6 +118,23 @@ final class MainDbFile {
             }
             dst.set(JAVA_BYTE, base + i, (byte) b);
         }
+    }
+
+    /**
+     * The database size in SQLite pages. Usually the LTX commit, but the Litestream VFS in write
+     * mode ships 4 KiB LTX pages whatever SQLite's page size: then the commit counts 4 KiB units,
+     * the image may end in a partial unit of zeros, and SQLite's own count on page 1 is the truth
+     * (when it fits in the image).
+     */
+    static long inHeaderPages(ReplicaView v, byte[] page1) {
+        int raw = ((page1[16] & 0xff) << 8) | (page1[17] & 0xff);
+        int sqlitePageSize = raw == 1 ? 65536 : raw;
+        if (sqlitePageSize == v.pageSize() || sqlitePageSize < 512 || Integer.bitCount(sqlitePageSize) != 1) {
+            return v.pageCount();
+        }
+        long fits = v.pageCount() * v.pageSize() / sqlitePageSize;
+        long own = ((page1[28] & 0xffL) << 24) | ((page1[29] & 0xff) << 16) | ((page1[30] & 0xff) << 8) | (page1[31] & 0xff);
+        return own > 0 && own <= fits ? own : fits;
     }
 
     /** The outcome of a PRAGMA: handled with a result row (or none), an error, or not ours. */

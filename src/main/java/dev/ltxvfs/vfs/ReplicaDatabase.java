@@ -120,6 +120,7 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
             throw new IOException(String.format("the state at TXID %016x of '%s' is gone from the replica (%s); retry the query",
                     s.txid(), name, cause.getMessage()), cause);
         }
+        replica.replace(s, same); // when s is the live state; a historical one is nobody else's
         return same;
     }
 

@@ -72,6 +72,42 @@ public final class ReferenceVfs {
     }
 
     /**
+     * Plain SQLite for comparisons: {@code sql} run by the same {@code sqlite3} binary that hosts the
+     * extension, on an ordinary file, without the extension; returns the rows, fails on any error.
+     */
+    public static List<String> plain(Path dbFile, String sql) {
+        try {
+            Process p = new ProcessBuilder("sqlite3", "-bail", "-batch", dbFile.toAbsolutePath().toString()).start();
+            try (var in = p.getOutputStream()) {
+                in.write(sql.getBytes(StandardCharsets.UTF_8));
+            }
+            var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            String out = readAll(p.getInputStream());
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IllegalStateException("sqlite3 " + dbFile + " took over " + TIMEOUT_SECONDS + " s");
+            }
+            if (p.exitValue() != 0 || !err.join().isBlank()) {
+                throw new IllegalStateException("sqlite3 " + dbFile + " failed (exit " + p.exitValue() + "): " + err.join().strip());
+            }
+            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * One sqlite3 process: {@code .load} the extension, {@code .open 'file:db?vfs=litestream'}, run
      * {@code sql}. {@code env} is added to this JVM's environment minus any {@code LITESTREAM_*} and
      * minus {@code AWS_CA_BUNDLE}, which makes the extension's S3 client refuse to start.
