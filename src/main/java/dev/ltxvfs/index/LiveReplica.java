@@ -37,6 +37,10 @@ public final class LiveReplica {
     public final LongAdder pollFailures = new LongAdder();
     public final LongAdder advances = new LongAdder();
     public final LongAdder rebuilds = new LongAdder();
+    /** Level-0 gaps crossed with a level-1 file (files compacted away before a poll saw them). */
+    public final LongAdder bridges = new LongAdder();
+    /** Re-plans after a page's file vanished (counted by the reader that re-planned). */
+    public final LongAdder replans = new LongAdder();
 
     public LiveReplica(ReplicaStore store) {
         this.store = store;
@@ -124,6 +128,7 @@ public final class LiveReplica {
                     return rebuild().onItem().transform(s -> true);
                 }
                 level1Seek = Math.max(level1Seek, bridge.minTxid());
+                bridges.increment();
                 return applyChain(base, chain(txid, List.of(bridge), level0));
             });
         });
@@ -168,6 +173,19 @@ public final class LiveReplica {
                         return rebuild().onItem().transform(s -> true);
                     }
                 });
+    }
+
+    /**
+     * Makes {@code fresh} (e.g. a state re-planned after its files were compacted away) the
+     * current one if it is at least as new; the TXID readers see never goes backwards.
+     */
+    public void adopt(IndexSnapshot fresh) {
+        publish(fresh);
+    }
+
+    /** Header timestamps fetched to decide point-in-time plans so far. */
+    public long headerTimesFetched() {
+        return builder.planner().headerTimesFetched();
     }
 
     private void publish(IndexSnapshot next) {
