@@ -2,6 +2,7 @@ package dev.ltxvfs.index;
 
 import dev.ltxvfs.store.LtxFileInfo;
 import dev.ltxvfs.store.ReplicaStore;
+import dev.ltxvfs.store.RequestRate;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
@@ -32,6 +33,7 @@ public final class LiveReplica {
     private volatile Throwable lastFailure;
     /** MinTXID of the newest level-1 file seen: where a gap recovery starts listing level 1. */
     private volatile long level1Seek;
+    private final RequestRate rate;
 
     public final LongAdder polls = new LongAdder();
     public final LongAdder pollFailures = new LongAdder();
@@ -46,6 +48,7 @@ public final class LiveReplica {
         this.store = store;
         this.builder = new IndexBuilder(store);
         this.reader = new FileIndexReader(store);
+        this.rate = new RequestRate(store.stats(), 60_000);
     }
 
     public ReplicaStore store() {
@@ -106,7 +109,10 @@ public final class LiveReplica {
                     lastFailure = t;
                     pollFailures.increment();
                 })
-                .eventually(() -> polling.set(false));
+                .eventually(() -> {
+                    rate.sample(System.currentTimeMillis());
+                    polling.set(false);
+                });
     }
 
     private Uni<Boolean> advance(IndexSnapshot base) {
@@ -190,6 +196,15 @@ public final class LiveReplica {
 
     private void publish(IndexSnapshot next) {
         current.updateAndGet(prev -> prev == null || next.txid() >= prev.txid() ? next : prev);
+    }
+
+    /**
+     * LIST and GET requests per minute over the last minute of polls (null before two polls):
+     * while nothing is written, what this database costs idle. A poll that finds nothing new
+     * costs exactly one LIST (level 0 after the newest TXID) and no GET.
+     */
+    public RequestRate.PerMinute requestsPerMinute() {
+        return rate.perMinute();
     }
 
     /** Whole seconds since the last successful poll or build; -1 before the first. */
