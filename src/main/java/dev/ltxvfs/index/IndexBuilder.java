@@ -78,6 +78,10 @@ public final class IndexBuilder {
         }
     }
 
+    public RestorePlanner planner() {
+        return planner;
+    }
+
     public ReplicaStore store() {
         return store;
     }

@@ -2,6 +2,7 @@ package dev.ltxvfs.index;
 
 import dev.ltxvfs.store.LtxFileInfo;
 import dev.ltxvfs.store.ReplicaStore;
+import dev.ltxvfs.store.RequestRate;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
@@ -33,16 +34,22 @@ public final class LiveReplica {
     private volatile long lastBuildMillis = -1;
     /** MinTXID of the newest level-1 file seen: where a gap recovery starts listing level 1. */
     private volatile long level1Seek;
+    private final RequestRate rate;
 
     public final LongAdder polls = new LongAdder();
     public final LongAdder pollFailures = new LongAdder();
     public final LongAdder advances = new LongAdder();
     public final LongAdder rebuilds = new LongAdder();
+    /** Level-0 gaps crossed with a level-1 file (files compacted away before a poll saw them). */
+    public final LongAdder bridges = new LongAdder();
+    /** Re-plans after a page's file vanished (counted by the reader that re-planned). */
+    public final LongAdder replans = new LongAdder();
 
     public LiveReplica(ReplicaStore store) {
         this.store = store;
         this.builder = new IndexBuilder(store);
         this.reader = new FileIndexReader(store);
+        this.rate = new RequestRate(store.stats(), 60_000);
     }
 
     public ReplicaStore store() {
@@ -107,7 +114,10 @@ public final class LiveReplica {
                     lastFailure = t;
                     pollFailures.increment();
                 })
-                .eventually(() -> polling.set(false));
+                .eventually(() -> {
+                    rate.sample(System.currentTimeMillis());
+                    polling.set(false);
+                });
     }
 
     private Uni<Boolean> advance(IndexSnapshot base) {
@@ -129,6 +139,7 @@ public final class LiveReplica {
                     return rebuild().onItem().transform(s -> true);
                 }
                 level1Seek = Math.max(level1Seek, bridge.minTxid());
+                bridges.increment();
                 return applyChain(base, chain(txid, List.of(bridge), level0));
             });
         });
@@ -188,8 +199,22 @@ public final class LiveReplica {
         return current.compareAndSet(stale, fresh);
     }
 
+    /** Header timestamps fetched to decide point-in-time plans so far. */
+    public long headerTimesFetched() {
+        return builder.planner().headerTimesFetched();
+    }
+
     private void publish(IndexSnapshot next) {
         current.updateAndGet(prev -> prev == null || next.txid() >= prev.txid() ? next : prev);
+    }
+
+    /**
+     * LIST and GET requests per minute over the last minute of polls (null before two polls):
+     * while nothing is written, what this database costs idle. A poll that finds nothing new
+     * costs exactly one LIST (level 0 after the newest TXID) and no GET.
+     */
+    public RequestRate.PerMinute requestsPerMinute() {
+        return rate.perMinute();
     }
 
     /** Whole seconds since the last successful poll or build; -1 before the first. */

@@ -36,6 +36,22 @@ public final class PlanCalculator {
         if (files.isEmpty()) {
             throw new NoLtxFilesException(location);
         }
+        List<LtxFileInfo> plan = greedy(files, target);
+        long reached = plan.isEmpty() ? 0 : plan.getLast().maxTxid();
+        check(files, target, location, plan, reached);
+        return new RestorePlan(target, plan);
+    }
+
+    /**
+     * The TXID the admitted files reach from the best admitted snapshot (0 if nothing is
+     * admitted): the greedy cover reaches the farthest point any chain of admitted files reaches.
+     */
+    static long reach(Collection<LtxFileInfo> files, RestoreTarget target) {
+        List<LtxFileInfo> plan = greedy(files, target);
+        return plan.isEmpty() ? 0 : plan.getLast().maxTxid();
+    }
+
+    private static List<LtxFileInfo> greedy(Collection<LtxFileInfo> files, RestoreTarget target) {
         List<LtxFileInfo> plan = new ArrayList<>();
         LtxFileInfo snapshot = null;
         for (LtxFileInfo f : files) {
@@ -59,13 +75,11 @@ public final class PlanCalculator {
                 }
             }
             if (best == null) {
-                break;
+                return plan;
             }
             plan.add(best);
             reached = best.maxTxid();
         }
-        check(files, target, location, plan, reached);
-        return new RestorePlan(target, plan);
     }
 
     private static void check(Collection<LtxFileInfo> files, RestoreTarget target, String location,
@@ -110,13 +124,21 @@ public final class PlanCalculator {
         }
     }
 
-    /** "; the oldest is ..." naming the oldest state a plan could start from. */
-    private static String oldest(Collection<LtxFileInfo> files) {
-        LtxFileInfo start = files.stream()
+    /**
+     * The oldest state a plan can start from: the snapshot or TXID-1 file with the smallest
+     * MaxTXID, or null if history was cut without a snapshot.
+     */
+    static LtxFileInfo oldestStart(Collection<LtxFileInfo> files) {
+        return files.stream()
                 .filter(f -> f.level() == SNAPSHOT_LEVEL || f.minTxid() == 1)
                 .min(Comparator.comparingLong(LtxFileInfo::maxTxid)
                         .thenComparing(PlanCalculator::createdAtOrMax))
                 .orElse(null);
+    }
+
+    /** "; the oldest is ..." naming the oldest state a plan could start from. */
+    private static String oldest(Collection<LtxFileInfo> files) {
+        LtxFileInfo start = oldestStart(files);
         if (start == null) {
             long min = files.stream().mapToLong(LtxFileInfo::minTxid).min().orElse(0);
             return String.format(" (no snapshot; the oldest file starts at TXID %016x)", min);

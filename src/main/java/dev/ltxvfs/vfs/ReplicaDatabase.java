@@ -95,12 +95,9 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
     @Override
     public ReplicaView at(String when) throws IOException {
         Instant t = TimeSpec.parse(when, Instant.now());
-        try {
-            return new SnapshotView(this, await(replica.at(t).subscribeAsCompletionStage(), openDeadline,
-                    "building database '" + name + "' at " + t));
-        } catch (TargetUnavailableException | NoLtxFilesException e) {
-            throw new PointInTimeException("database '" + name + "' has no state before " + t + ": " + e.getMessage(), null);
-        }
+        // A time before the oldest state fails in await() with a PointInTimeException naming it.
+        return new SnapshotView(this, await(replica.at(t).subscribeAsCompletionStage(), openDeadline,
+                "database '" + name + "' at " + t));
     }
 
     /**
@@ -109,10 +106,11 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
      * state is rebuilt so the next transaction works).
      */
     IndexSnapshot replanExactly(IndexSnapshot s, ObjectNotFoundException cause) throws IOException {
+        replica.replans.increment();
         IndexSnapshot same;
         try {
             same = await(replica.atTxid(s.txid()).subscribeAsCompletionStage(), openDeadline, "re-planning after " + cause.getMessage());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // PointInTimeException when the TXID is gone
             same = null;
         }
         if (same == null || same.txid() != s.txid()) {
@@ -140,7 +138,9 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof TargetUnavailableException || c instanceof NoLtxFilesException) {
-                throw (RuntimeException) new PointInTimeException(what + ": " + c.getMessage(), null).initCause(c);
+                Instant oldest = c instanceof TargetUnavailableException tu ? tu.oldestAvailable() : null;
+                throw (RuntimeException) new PointInTimeException(what + ": " + c.getMessage(),
+                        oldest == null ? null : oldest.toString()).initCause(c);
             }
             if (c instanceof IOException io) {
                 throw new IOException(what + ": " + io.getMessage(), io);

@@ -2,7 +2,9 @@ package dev.ltxvfs.vfs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -11,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Parses the times {@code PRAGMA litestream_time} takes: RFC 3339 (with or without fraction and
- * offset; {@code Z} or {@code +02:00}), or a relative phrase such as {@code 5 minutes ago},
+ * offset; {@code Z} or {@code +02:00}; none means UTC), or a relative phrase such as {@code 5 minutes ago},
  * {@code 90 seconds ago}, {@code an hour ago}, {@code 3 days ago}, {@code yesterday}.
  */
 public final class TimeSpec {
@@ -49,7 +51,12 @@ public final class TimeSpec {
         try {
             // RFC 3339 allows a space for the T separator.
             String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
-            return OffsetDateTime.parse(iso).toInstant();
+            try {
+                return OffsetDateTime.parse(iso).toInstant();
+            } catch (DateTimeParseException noOffset) {
+                // Without an offset the time is UTC, as the Litestream VFS converts every time to UTC.
+                return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
+            }
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException("invalid time '" + text + "': expected RFC 3339 (e.g. "
                     + "2026-05-01T12:00:00Z), a phrase like '5 minutes ago', or 'latest'");

@@ -199,8 +199,8 @@ public final class ReplicaWriter {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        // Litestream's file replica keeps the header time as mtime; its readers rely on it.
-        Files.setLastModifiedTime(tmp, FileTime.from(at));
+        // Litestream's file replica keeps the header time (ms) as mtime; its readers rely on it.
+        Files.setLastModifiedTime(tmp, FileTime.fromMillis(at.toEpochMilli())); // the header has ms
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
