@@ -38,11 +38,11 @@ cp="$root/target/classes:$root/target/test-classes:$(cat "$out/cp.txt")"
 echo "== S3Proxy"
 export S3PROXY_STATE_DIR=$out/s3proxy S3PROXY_WATCH_PID=$$
 endpoint=$(src/test/scripts/s3proxy.sh start)
-trap 'kill $server_pid 2>/dev/null || true; src/test/scripts/s3proxy.sh stop >/dev/null 2>&1 || true' EXIT
 server_pid=
+trap 'stop_server; src/test/scripts/s3proxy.sh stop >/dev/null 2>&1 || true' EXIT
 
 echo "== database (~64 MiB) and replicas"
-rows=$("$java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.ltxvfs.bench.BenchDatabase "$out" "$endpoint" bench kv | tail -1)
+rows=$("$java" --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.ltxvfs.bench.BenchDatabase "$out" "$endpoint" bench kv | tail -1)
 echo "rows=$rows size=$(du -h "$out/bench.db" | cut -f1)"
 
 export AWS_ACCESS_KEY_ID=identity AWS_SECRET_ACCESS_KEY=credential AWS_REGION=us-east-1
@@ -51,18 +51,20 @@ server_args=(-Xmx1g -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN
   -Dltxvfs.databases.s3.replica-url="s3://bench/kv?endpoint=$endpoint&forcePathStyle=true"
   -Dltxvfs.cache.max-size=256M)
 
-# Starts the jar; prints ms from launch to the first answered query on $1.
+# Starts the jar (in this shell: server_pid must survive); sets startup_ms, from launch to the
+# first answered query on database $1.
 start_server() {
   local db=$1; shift
   local t0 t1
   t0=$(date +%s%N)
   (cd target/quarkus-app && exec "$java" "$@" "${server_args[@]}" -jar quarkus-run.jar >"$out/server.log" 2>&1) &
   server_pid=$!
-  for _ in $(seq 1 1200); do
+  for _ in $(seq 1 3000); do
+    kill -0 "$server_pid" 2>/dev/null || fail "the server exited (see $out/server.log)"
     if [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
          -d '{"sql":"SELECT payload FROM kv WHERE id = 1"}' "http://127.0.0.1:$port/v1/databases/$db/query")" = 200 ]; then
       t1=$(date +%s%N)
-      echo $(( (t1 - t0) / 1000000 ))
+      startup_ms=$(( (t1 - t0) / 1000000 ))
       return 0
     fi
     sleep 0.01
@@ -71,10 +73,14 @@ start_server() {
 }
 
 stop_server() {
+  [ -n "$server_pid" ] || return 0
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   server_pid=
 }
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
+port_busy && fail "port $port is in use: set PORT"
 
 cat >"$out/lookup.lua" <<EOF
 wrk.method = "POST"
@@ -101,15 +107,15 @@ for mode in jvm aot; do
   extra=()
   [ "$mode" = aot ] && extra=(-XX:AOTCache=app.aot)
   for i in 1 2 3; do
-    ms=$(start_server local "${extra[@]}")
+    start_server local "${extra[@]}"
     stop_server
-    startup[$mode]="${startup[$mode]:-} $ms"
+    startup[$mode]="${startup[$mode]:-} $startup_ms"
   done
   echo "startup $mode (ms, 3 runs):${startup[$mode]}"
 done
 
 echo "== load: warm ${warm}s then ${duration}s per database (wrk -t$threads -c$connections)"
-start_server local >/dev/null
+start_server local
 declare -A res
 for db in s3 local; do
   run_wrk "$warm" "$db" >/dev/null
@@ -119,7 +125,7 @@ done
 stop_server
 
 echo "== floor: plain sqlite-jdbc, $threads threads, in-process"
-floor=$("$java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.ltxvfs.bench.PlainLookupBench "$out/bench.db" "$rows" "$threads" "$duration" | tail -1)
+floor=$("$java" --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" dev.ltxvfs.bench.PlainLookupBench "$out/bench.db" "$rows" "$threads" "$duration" | tail -1)
 echo "$floor"
 floor_rps=$(echo "$floor" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
 
