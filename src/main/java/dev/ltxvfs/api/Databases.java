@@ -53,7 +53,8 @@ public class Databases {
         config.cache().maxSize().ifPresent(s -> Ltxvfs.configureCache(s.asLongValue()));
         LitestreamVfs.register();
         workers = new WorkerPool(config.workers().size(), config.workers().queue());
-        runner = new QueryRunner(workers, config.query().timeout(), config.query().maxRows());
+        runner = new QueryRunner(workers, config.query().timeout(), config.query().maxRows(),
+                config.query().maxBytes().asLongValue());
         if (config.databases().isEmpty()) {
             if (config.demo().enabled()) {
                 startDemo();

@@ -26,11 +26,18 @@ public final class QueryRunner implements AutoCloseable {
     private final Map<String, ConnectionPool> pools = new ConcurrentHashMap<>();
     private final Duration timeout;
     private final int defaultMaxRows;
+    private final long maxBytes;
 
     public QueryRunner(WorkerPool workers, Duration timeout, int defaultMaxRows) {
+        this(workers, timeout, defaultMaxRows, Long.MAX_VALUE);
+    }
+
+    /** {@code maxBytes}: a whole (non-streamed) answer is truncated once its values pass this size. */
+    public QueryRunner(WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes) {
         this.workers = workers;
         this.timeout = timeout;
         this.defaultMaxRows = defaultMaxRows;
+        this.maxBytes = maxBytes;
     }
 
     /** Makes {@code name} queryable; it must be registered with the VFS under the same name. */
@@ -51,10 +58,22 @@ public final class QueryRunner implements AutoCloseable {
         int max = limit(req);
         return withDeadline(workers.submit(() -> {
             try (Cursor c = openNow(req)) {
-                List<Object[]> rows = c.fetch(max + 1);
-                boolean truncated = rows.size() > max;
-                if (truncated) {
-                    rows = new ArrayList<>(rows.subList(0, max));
+                List<Object[]> rows = new ArrayList<>();
+                long bytes = 0;
+                boolean truncated = false;
+                while (!truncated) {
+                    List<Object[]> batch = c.fetch(Math.min(max + 1 - rows.size(), 1024));
+                    if (batch.isEmpty()) {
+                        break;
+                    }
+                    for (Object[] row : batch) {
+                        bytes += size(row);
+                        if (rows.size() == max || bytes > maxBytes) {
+                            truncated = true;
+                            break;
+                        }
+                        rows.add(row);
+                    }
                 }
                 return new QueryResult(c.columns(), c.types(), rows, c.txid(), c.time(), truncated, c.elapsedMs());
             }
@@ -109,6 +128,20 @@ public final class QueryRunner implements AutoCloseable {
 
     private String timeoutText() {
         return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+    }
+
+    /** About what a row's values take in a JSON answer. */
+    static long size(Object[] row) {
+        long n = 0;
+        for (Object v : row) {
+            n += switch (v) {
+                case null -> 4;
+                case String str -> str.length() + 2;
+                case byte[] b -> (b.length + 2) / 3 * 4 + 2;
+                default -> 20;
+            };
+        }
+        return n + row.length;
     }
 
     /** Opens a cursor on a worker; the caller fetches batches (each on a worker) and closes it. */

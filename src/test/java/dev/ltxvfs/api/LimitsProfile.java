@@ -14,6 +14,7 @@ public class LimitsProfile implements QuarkusTestProfile {
                 "ltxvfs.workers.size", "1",
                 "ltxvfs.workers.queue", "1",
                 "ltxvfs.query.timeout", "2s",
+                "ltxvfs.query.max-bytes", "64K",
                 "ltxvfs.auth.tokens.ops.secret", FULL,
                 "ltxvfs.auth.tokens.reader.secret", LOCAL_ONLY,
                 "ltxvfs.auth.tokens.reader.databases", "local");

@@ -12,10 +12,12 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Bearer tokens (401/403), the query timeout (504) and a full worker pool (503 + Retry-After). */
 @QuarkusTest
+@Tag("quarkus")
 @TestProfile(LimitsProfile.class)
 @QuarkusTestResource(value = ReplicaTestResource.class, restrictToAnnotatedClass = false)
 class LimitsTest {
@@ -52,6 +54,17 @@ class LimitsTest {
         // Probes and scrapers need no token.
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);
+    }
+
+    @Test
+    void anAnswerPastMaxBytesIsTruncated() {
+        Response r = query(LimitsProfile.FULL, "local", "SELECT id, body FROM items ORDER BY id");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getBoolean("truncated")).isTrue();
+        int rows = r.jsonPath().getList("rows").size();
+        // body blobs are 100..149 bytes, about 190 characters of base64 each: 64 KiB holds a few hundred.
+        assertThat(rows).isBetween(200, 400);
+        assertThat(r.asString().length()).isLessThan(80 * 1024);
     }
 
     @Test

@@ -23,10 +23,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Point in time, concurrent clients, the database listing, health, metrics and OpenAPI. */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = ReplicaTestResource.class, restrictToAnnotatedClass = false)
 class OperationsTest {
     static final String COUNT = "SELECT count(*) FROM items";

@@ -10,10 +10,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** S3 unreachable: a query that needs pages not cached answers 503 with Retry-After; back once it returns. */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = ReplicaTestResource.class, restrictToAnnotatedClass = false)
 class OutageTest {
     static final String ALL_PAGES = "SELECT sum(length(body)) FROM items";

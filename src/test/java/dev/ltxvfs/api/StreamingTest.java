@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * would take (~150 MB of row objects for these rows).
  */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = ReplicaTestResource.class, restrictToAnnotatedClass = false)
 class StreamingTest {
     static final int ROWS = 1_000_000;

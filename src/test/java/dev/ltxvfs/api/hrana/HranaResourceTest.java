@@ -9,10 +9,12 @@ import dev.ltxvfs.api.ReplicaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The Hrana-over-HTTP pipeline, fed the exact JSON @libsql/client 0.18 sends (see hrana notes). */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = ReplicaTestResource.class, restrictToAnnotatedClass = false)
 class HranaResourceTest {
     static final ObjectMapper JSON = new ObjectMapper();

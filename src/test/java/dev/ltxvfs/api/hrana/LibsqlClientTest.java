@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * pointed at this server: literal and parameterised reads, a read batch, refused writes.
  */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = ReplicaTestResource.class, restrictToAnnotatedClass = false)
 class LibsqlClientTest {
     @TestHTTPResource("/libsql/local/")
