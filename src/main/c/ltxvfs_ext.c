@@ -8,7 +8,13 @@
  *
  * No sqlite3ext.h is needed: the table is treated as an opaque pointer here.
  */
-__attribute__((visibility("default"))) const void *ltxvfs_api = 0;
+/*
+ * "protected", not "default": SQLite dlopens extensions RTLD_GLOBAL, so with default visibility the
+ * write below would bind to the first loaded copy's variable. A second copy (a second SQLite in the
+ * process, e.g. sqlite-jdbc in another class loader after a Quarkus restart) would then set the
+ * first copy's slot and leave its own, the one Java reads through dlsym, empty.
+ */
+__attribute__((visibility("protected"))) const void *ltxvfs_api = 0;
 
 __attribute__((visibility("default")))
 int ltxvfs_init(void *db, char **err, const void *api) {

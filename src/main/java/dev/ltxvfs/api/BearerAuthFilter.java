@@ -40,13 +40,13 @@ public class BearerAuthFilter {
             }
         }
         if (match == null) {
-            return Optional.of(error(401, "unauthorized", presented == null
+            return Optional.of(error(path, 401, "unauthorized", presented == null
                     ? "this server needs an Authorization: Bearer <token> header" : "the bearer token is not valid"));
         }
         String db = database(path);
         Optional<List<String>> allowed = match.databases();
         if (db != null && allowed.isPresent() && !allowed.get().contains(db)) {
-            return Optional.of(error(403, "forbidden", "this token may not read database '" + db + "'"));
+            return Optional.of(error(path, 403, "forbidden", "this token may not read database '" + db + "'"));
         }
         return Optional.empty();
     }
@@ -63,7 +63,11 @@ public class BearerAuthFilter {
         return null;
     }
 
-    private static Response error(int status, String code, String message) {
+    private static Response error(String path, int status, String code, String message) {
+        if (path.startsWith("/libsql/")) {
+            // The libSQL client reads {"message", "code"} and needs the exact content type.
+            return dev.ltxvfs.api.hrana.HranaResource.error(status, code.toUpperCase(java.util.Locale.ROOT), message);
+        }
         Response.ResponseBuilder b = Response.status(status).type(MediaType.APPLICATION_JSON).entity(ApiError.of(code, message));
         if (status == 401) {
             b.header("WWW-Authenticate", "Bearer");

@@ -50,6 +50,20 @@ public class ErrorMapper {
                 .entity(ApiError.of(status == 400 ? "bad_request" : "http_" + status, message)).build();
     }
 
+    /** A body Jackson cannot read (not JSON, or not the shape of the request): 400, not an empty answer. */
+    @ServerExceptionMapper
+    public Response json(com.fasterxml.jackson.core.JacksonException e) {
+        return Response.status(400).type(MediaType.APPLICATION_JSON)
+                .entity(ApiError.of("bad_request", "the request body is not valid JSON for this endpoint: "
+                        + e.getOriginalMessage())).build();
+    }
+
+    /** Valid JSON of the wrong shape ({@code [1,2]}); Quarkus' own mapper would answer an empty 400. */
+    @ServerExceptionMapper
+    public Response shape(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return json(e);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         LOG.error("unexpected error", e);

@@ -25,7 +25,7 @@ public class Metrics {
     }
 
     /** One finished query: latency by database and outcome, rows returned. */
-    void query(String db, long startNanos, Throwable failure, long rows) {
+    public void query(String db, long startNanos, Throwable failure, long rows) {
         String outcome = outcome(failure);
         Timer.builder("ltxvfs.query").description("Query latency by database and outcome")
                 .tags("db", db, "outcome", outcome)

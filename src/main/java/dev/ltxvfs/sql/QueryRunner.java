@@ -80,6 +80,70 @@ public final class QueryRunner implements AutoCloseable {
         }));
     }
 
+    /**
+     * Runs {@code work} on a worker with a {@link Session}: one connection of {@code database} in one
+     * read transaction, interrupted at the query timeout, returned to the pool afterwards.
+     */
+    public <T> CompletableFuture<T> session(String database, java.util.function.Function<Session, T> work) {
+        ConnectionPool pool = pools.get(database);
+        if (pool == null) {
+            return CompletableFuture.failedFuture(
+                    new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + database + "'"));
+        }
+        return withDeadline(workers.submit(() -> {
+            LitestreamVfs.clearLastFailure();
+            Connection c;
+            try {
+                c = pool.borrow();
+                c.setAutoCommit(false); // one read transaction: every statement sees one snapshot
+            } catch (SQLException e) {
+                throw classify(e);
+            }
+            Session s = new Session(this, c, defaultMaxRows);
+            ScheduledFuture<?> deadline = workers.timer().schedule(() -> {
+                s.expire();
+                interrupt(c);
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                return work.apply(s);
+            } finally {
+                deadline.cancel(false);
+                pool.giveBack(c);
+            }
+        }));
+    }
+
+    private static void interrupt(Connection c) {
+        try {
+            ((org.sqlite.SQLiteConnection) c).getDatabase().interrupt();
+        } catch (SQLException | RuntimeException ignored) {
+            // closed meanwhile: nothing runs any more
+        }
+    }
+
+    QueryException timeoutException() {
+        return new QueryException(QueryException.Kind.TIMEOUT, "the query was interrupted after " + timeoutText()
+                + " (ltxvfs.query.timeout)");
+    }
+
+    private String timeoutText() {
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+    }
+
+    /** About what a row's values take in a JSON answer. */
+    static long size(Object[] row) {
+        long n = 0;
+        for (Object v : row) {
+            n += switch (v) {
+                case null -> 4;
+                case String str -> str.length() + 2;
+                case byte[] b -> (b.length + 2) / 3 * 4 + 2;
+                default -> 20;
+            };
+        }
+        return n + row.length;
+    }
+
     /** Opens a cursor on a worker; the caller fetches batches (each on a worker) and closes it. */
     public CompletableFuture<Cursor> open(QueryRequest req) {
         return withDeadline(workers.submit(() -> openNow(req)));
@@ -88,15 +152,6 @@ public final class QueryRunner implements AutoCloseable {
     /** Runs {@code work} for a cursor on a worker (each streamed batch). */
     public <T> CompletableFuture<T> onWorker(java.util.function.Supplier<T> work) {
         return workers.submit(work);
-    }
-
-    /** Roughly what a row costs in the answer: text and blob lengths, 8 bytes a number. */
-    private static long size(Object[] row) {
-        long n = 0;
-        for (Object v : row) {
-            n += v instanceof String s ? s.length() : v instanceof byte[] b ? b.length * 4L / 3 : 8;
-        }
-        return n;
     }
 
     public int limit(QueryRequest req) {
@@ -112,7 +167,8 @@ public final class QueryRunner implements AutoCloseable {
         return f.orTimeout(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS).exceptionallyCompose(t -> {
             Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
             if (c instanceof java.util.concurrent.TimeoutException) {
-                c = new QueryException(QueryException.Kind.TIMEOUT, "the query did not finish within " + timeout.toSeconds() + " s");
+                c = new QueryException(QueryException.Kind.TIMEOUT, "the query did not finish within " + timeoutText()
+                        + " (ltxvfs.query.timeout)");
             }
             return CompletableFuture.failedFuture(c);
         });
@@ -187,15 +243,28 @@ public final class QueryRunner implements AutoCloseable {
         if (vfs != null && code != 8) {
             return new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE, "cannot read the replica: " + vfs.getMessage(), e);
         }
-        String msg = e.getMessage();
+        String msg = sqliteMessage(e);
         return switch (code) {
             case 9 -> new QueryException(QueryException.Kind.TIMEOUT,
-                    "the query was interrupted after " + timeout.toSeconds() + " s", e);
+                    "the query was interrupted after " + timeoutText() + " (ltxvfs.query.timeout)", e);
             case 8, 23 -> new QueryException(QueryException.Kind.READ_ONLY, "this endpoint is read-only: " + msg, e);
             case 1, 20, 25 -> new QueryException(QueryException.Kind.SQL_ERROR, msg, e);
             case 10, 11, 14, 26 -> new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE, "cannot read the replica: " + msg, e);
             default -> new QueryException(QueryException.Kind.INTERNAL, msg, e);
         };
+    }
+
+    private static final java.util.regex.Pattern JDBC_MESSAGE =
+            java.util.regex.Pattern.compile("^\\[\\w+\\] .*? \\((.*)\\)$", java.util.regex.Pattern.DOTALL);
+
+    /** SQLite's own text: sqlite-jdbc wraps it as "[SQLITE_ERROR] SQL error or missing database (text)". */
+    static String sqliteMessage(SQLException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return "SQLite error " + e.getErrorCode();
+        }
+        var matcher = JDBC_MESSAGE.matcher(m);
+        return matcher.matches() ? matcher.group(1) : m;
     }
 
     private static Throwable root(Throwable t) {

@@ -22,6 +22,10 @@ public final class SqlGuard {
     private static final Set<String> ARGUMENT_READ_PRAGMAS = Set.of(
             "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
             "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check");
+    /** Every word an SQLite statement can start with; SQLite's grammar accepts nothing else. */
+    private static final Set<String> STATEMENT_KEYWORDS = Set.of("ALTER", "ANALYZE", "ATTACH", "BEGIN", "COMMIT",
+            "CREATE", "DELETE", "DETACH", "DROP", "END", "EXPLAIN", "INSERT", "PRAGMA", "REINDEX", "RELEASE", "REPLACE",
+            "ROLLBACK", "SAVEPOINT", "SELECT", "UPDATE", "VACUUM", "VALUES", "WITH");
     private static final Set<String> STATEMENT_WORDS = Set.of("SELECT", "VALUES", "INSERT", "UPDATE", "DELETE", "REPLACE");
 
     private SqlGuard() {}
@@ -62,7 +66,12 @@ public final class SqlGuard {
             case "SELECT", "VALUES" -> { }
             case "WITH" -> requireSelectAfterWith(stmt, i + 1);
             case "PRAGMA" -> requireReadPragma(stmt.subList(i + 1, stmt.size()));
-            default -> throw readOnly(first + " statements are not allowed");
+            default -> {
+                if (!STATEMENT_KEYWORDS.contains(first)) {
+                    return; // not a statement SQLite knows: let it answer with its syntax error
+                }
+                throw readOnly(first + " statements are not allowed");
+            }
         }
     }
 

@@ -46,7 +46,7 @@ class QueryRunnerTest {
         }
         Ltxvfs.register(DB, "file://" + dir.resolve("replica"));
         workers = new WorkerPool(2, 2);
-        runner = new QueryRunner(workers, Duration.ofSeconds(30), 300, 4_000);
+        runner = new QueryRunner(workers, Duration.ofSeconds(30), 300, 20_000);
         runner.addDatabase(DB);
     }
 
@@ -98,10 +98,10 @@ class QueryRunnerTest {
         QueryResult capped = run("SELECT id FROM t", null, null, null);
         assertThat(capped.rows()).hasSize(300);
         assertThat(capped.truncated()).isTrue();
-        // 100-character values against a 4,000-byte budget: cut at about 40 rows, well before 300.
-        QueryResult bytes = run("SELECT printf('%.100c', 'x') FROM t", null, null, null);
+        // 1,000-character values against a 20,000-byte budget: cut at about 20 rows, well before 300.
+        QueryResult bytes = run("SELECT printf('%.1000c', 'x') FROM t", null, null, null);
         assertThat(bytes.truncated()).isTrue();
-        assertThat(bytes.rows().size()).isBetween(35, 40);
+        assertThat(bytes.rows().size()).isBetween(15, 20);
         QueryResult whole = run("SELECT id FROM t WHERE id <= 5", null, null, null);
         assertThat(whole.truncated()).isFalse();
         assertThat(whole.rows()).hasSize(5);

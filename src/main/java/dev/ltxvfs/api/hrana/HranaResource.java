@@ -1,0 +1,133 @@
+package dev.ltxvfs.api.hrana;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ltxvfs.api.Databases;
+import dev.ltxvfs.api.Metrics;
+import dev.ltxvfs.sql.QueryException;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+
+/**
+ * libSQL compatibility: the Hrana-over-HTTP endpoints {@code @libsql/client} uses. The client URL
+ * is {@code http://host:port/libsql/<db>/}; the trailing slash matters, because the client resolves
+ * {@code v2/pipeline} relative to it. Answers carry {@code content-type: application/json} exactly:
+ * the client compares it with === before it reads an error body.
+ */
+@Path("/libsql")
+@Tag(name = "libSQL", description = "Hrana over HTTP for @libsql/client (read-only)")
+public class HranaResource {
+    static final String JSON_TYPE = "application/json";
+
+    private final Databases databases;
+    private final Metrics metrics;
+    private final ObjectMapper mapper;
+
+    HranaResource(Databases databases, Metrics metrics, ObjectMapper mapper) {
+        this.databases = databases;
+        this.metrics = metrics;
+        this.mapper = mapper;
+    }
+
+    @GET
+    @Path("/{db}/v2")
+    @Operation(summary = "Hrana version probe: version 2 (JSON) is spoken")
+    public Response version(@RestPath String db) {
+        if (databases.get(db) == null) {
+            return error(404, "DATABASE_NOT_FOUND", "no database named '" + db + "'");
+        }
+        return json(200, "{}".getBytes());
+    }
+
+    @POST
+    @Path("/{db}/v2/pipeline")
+    @Operation(summary = "Run a Hrana pipeline (execute, batch, store_sql, close...) against a database")
+    public Uni<Response> pipeline(@RestPath String db, byte[] body) {
+        return run(db, body);
+    }
+
+    @POST
+    @Path("/{db}/v3/pipeline")
+    @Operation(summary = "The same pipeline, for clients that speak version 3 over JSON")
+    public Uni<Response> pipelineV3(@RestPath String db, byte[] body) {
+        return run(db, body);
+    }
+
+    @POST
+    @Path("/v2/pipeline")
+    @Operation(summary = "What a client URL without the database or trailing slash reaches: an explanation")
+    public Response missingDatabase() {
+        return error(404, "DATABASE_NOT_FOUND", "no database in the URL: the client URL must end with "
+                + "'/libsql/<db>/' (with the trailing slash), e.g. http://localhost:8080/libsql/demo/");
+    }
+
+    private Uni<Response> run(String db, byte[] body) {
+        if (databases.get(db) == null) {
+            return Uni.createFrom().item(error(404, "DATABASE_NOT_FOUND", "no database named '" + db
+                    + "' (the client URL must be http://host:port/libsql/<db>/)"));
+        }
+        Pipeline pipeline;
+        try {
+            pipeline = Pipeline.parse(mapper.readTree(body == null ? new byte[0] : body));
+        } catch (JacksonException e) {
+            return Uni.createFrom().item(error(400, "HRANA_PROTO_ERROR", "the body is not valid JSON: " + e.getOriginalMessage()));
+        } catch (java.io.IOException e) {
+            return Uni.createFrom().item(error(400, "HRANA_PROTO_ERROR", "cannot read the body: " + e.getMessage()));
+        } catch (HranaException e) {
+            return Uni.createFrom().item(error(400, e.code(), e.getMessage()));
+        }
+        long t0 = System.nanoTime();
+        CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> done = pipeline.needsSession()
+                ? databases.runner().session(db, pipeline::run)
+                : CompletableFuture.completedFuture(pipeline.run(null));
+        return Uni.createFrom().completionStage(done)
+                .onItemOrFailure().invoke((r, e) -> metrics.query(db, t0, e, pipeline.rows()))
+                .onItem().transform(this::ok)
+                .onFailure().recoverWithItem(this::failure);
+    }
+
+    private Response ok(JsonNode answer) {
+        try {
+            return json(200, mapper.writeValueAsBytes(answer));
+        } catch (JacksonException e) {
+            return error(500, "INTERNAL", "cannot write the answer: " + e.getOriginalMessage());
+        }
+    }
+
+    /** A failure of the whole request (overloaded, timed out): the stream is dead, say why. */
+    private Response failure(Throwable t) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (c instanceof QueryException q) {
+            return switch (q.kind()) {
+                case OVERLOADED -> error(503, "OVERLOADED", q.getMessage());
+                case TIMEOUT -> error(504, "SQLITE_INTERRUPT", q.getMessage());
+                case UNKNOWN_DATABASE -> error(404, "DATABASE_NOT_FOUND", q.getMessage());
+                case STORAGE_UNAVAILABLE, NOT_READY -> error(503, q.kind().name(), q.getMessage());
+                default -> error(400, HranaException.of(q).code(), q.getMessage());
+            };
+        }
+        return error(500, "INTERNAL", "internal error: " + c.getClass().getSimpleName());
+    }
+
+    public static Response error(int status, String code, String message) {
+        byte[] body = HranaException.json(code, message).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Response r = json(status, body);
+        if (status == 503) {
+            return Response.fromResponse(r).header("Retry-After", "1").build();
+        }
+        return r;
+    }
+
+    private static Response json(int status, byte[] body) {
+        return Response.status(status).entity(body).header("Content-Type", JSON_TYPE).build();
+    }
+}

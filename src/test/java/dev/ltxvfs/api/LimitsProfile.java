@@ -1,0 +1,22 @@
+package dev.ltxvfs.api;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/** One worker, a queue of one, a 2 s query timeout and bearer tokens: the limits, in one restart. */
+public class LimitsProfile implements QuarkusTestProfile {
+    static final String FULL = "full-token-123";
+    static final String LOCAL_ONLY = "local-only-456";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "ltxvfs.workers.size", "1",
+                "ltxvfs.workers.queue", "1",
+                "ltxvfs.query.timeout", "2s",
+                "ltxvfs.query.max-bytes", "64K",
+                "ltxvfs.auth.tokens.ops.secret", FULL,
+                "ltxvfs.auth.tokens.reader.secret", LOCAL_ONLY,
+                "ltxvfs.auth.tokens.reader.databases", "local");
+    }
+}

@@ -1,0 +1,75 @@
+package dev.ltxvfs.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every setting works from environment variables as the README shows them (no Quarkus start needed). */
+class LtxvfsConfigTest {
+
+    static LtxvfsConfig config(Map<String, String> env, Map<String, String> props) {
+        SmallRyeConfig c = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withSources(new EnvConfigSource(env, 300))
+                .withSources(new PropertiesConfigSource(props, "test", 400))
+                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
+                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withMapping(LtxvfsConfig.class)
+                .withDefaultValue("user.home", "/home/test")
+                .build();
+        return c.getConfigMapping(LtxvfsConfig.class);
+    }
+
+    @Test
+    void environmentVariablesNameDatabasesAndLimits() {
+        LtxvfsConfig c = config(Map.of(
+                "LTXVFS_DATABASES_ORDERS_REPLICA_URL", "s3://bucket/orders?region=eu-west-1",
+                "LTXVFS_DATABASES_ORDERS_POLL_INTERVAL", "5s",
+                "LTXVFS_DATABASES_DEMO2_REPLICA_URL", "file:///var/replica",
+                "LTXVFS_WORKERS_SIZE", "3",
+                "LTXVFS_WORKERS_QUEUE", "7",
+                "LTXVFS_QUERY_TIMEOUT", "250ms",
+                "LTXVFS_QUERY_MAX_ROWS", "42",
+                "LTXVFS_CACHE_MAX_SIZE", "64M",
+                "LTXVFS_AUTH_TOKENS_CI_SECRET", "s3cret",
+                "LTXVFS_AUTH_TOKENS_CI_DATABASES", "orders,demo2"), Map.of());
+        assertThat(c.databases()).containsOnlyKeys("orders", "demo2");
+        assertThat(c.databases().get("orders").replicaUrl()).isEqualTo("s3://bucket/orders?region=eu-west-1");
+        assertThat(c.databases().get("orders").pollInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.databases().get("demo2").pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.workers().size()).isEqualTo(3);
+        assertThat(c.workers().queue()).isEqualTo(7);
+        assertThat(c.query().timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.query().maxRows()).isEqualTo(42);
+        assertThat(c.cache().maxSize()).map(MemorySize::asLongValue).contains(64L << 20);
+        assertThat(c.auth().tokens().get("ci").secret()).isEqualTo("s3cret");
+        assertThat(c.auth().tokens().get("ci").databases()).contains(List.of("orders", "demo2"));
+    }
+
+    @Test
+    void defaultsWithNothingConfigured() {
+        LtxvfsConfig c = config(Map.of(), Map.of());
+        assertThat(c.databases()).isEmpty();
+        assertThat(c.demo().enabled()).isTrue();
+        assertThat(c.demo().dir().toString()).isEqualTo("/home/test/.ltxvfs/demo");
+        assertThat(c.auth().tokens()).isEmpty();
+        assertThat(c.query().maxBytes().asLongValue()).isEqualTo(16L << 20);
+    }
+
+    @Test
+    void systemPropertiesWork() {
+        LtxvfsConfig c = config(Map.of(), Map.of("ltxvfs.databases.orders.replica-url", "file:///x",
+                "ltxvfs.databases.\"my.db\".replica-url", "file:///y"));
+        assertThat(c.databases().get("orders").replicaUrl()).isEqualTo("file:///x");
+        assertThat(c.databases().get("my.db").replicaUrl()).isEqualTo("file:///y");
+    }
+}
