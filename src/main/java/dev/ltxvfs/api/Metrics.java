@@ -58,12 +58,23 @@ public class Metrics {
         Gauge.builder("ltxvfs.replica.ready", db, d -> d.ready() ? 1 : 0).tags(tags).register(registry);
         FunctionCounter.builder("ltxvfs.replica.polls", db.replica(), r -> r.polls.sum()).tags(tags).register(registry);
         FunctionCounter.builder("ltxvfs.replica.poll.failures", db.replica(), r -> r.pollFailures.sum()).tags(tags).register(registry);
+        Gauge.builder("ltxvfs.index.build.millis", db.replica(), r -> r.lastBuildMillis())
+                .description("Duration of the last full index build (plan + parallel tail reads + merge)").tags(tags).register(registry);
+        Gauge.builder("ltxvfs.store.requests.per.minute", db.replica(), r -> perMinute(r, true))
+                .description("LIST requests per minute over the last minute of polls (the idle cost)").tags(tags.and("type", "list")).register(registry);
+        Gauge.builder("ltxvfs.store.requests.per.minute", db.replica(), r -> perMinute(r, false))
+                .tags(tags.and("type", "get")).register(registry);
         FunctionCounter.builder("ltxvfs.store.requests", store, s -> s.lists.sum()).tags(tags.and("type", "list")).register(registry);
         FunctionCounter.builder("ltxvfs.store.requests", store, s -> s.gets.sum()).tags(tags.and("type", "get")).register(registry);
         FunctionCounter.builder("ltxvfs.store.bytes", store, s -> s.bytes.sum()).tags(tags).register(registry);
         FunctionCounter.builder("ltxvfs.store.retries", store, s -> s.retries.sum()).tags(tags).register(registry);
         FunctionCounter.builder("ltxvfs.store.failures", store, s -> s.failures.sum()).tags(tags).register(registry);
         bindShared(databases);
+    }
+
+    private static double perMinute(dev.ltxvfs.index.LiveReplica r, boolean lists) {
+        var rate = r.requestsPerMinute();
+        return rate == null ? Double.NaN : lists ? rate.lists() : rate.gets();
     }
 
     private synchronized void bindShared(Databases databases) {
