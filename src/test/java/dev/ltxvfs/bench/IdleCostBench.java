@@ -38,37 +38,41 @@ public final class IdleCostBench {
         S3ProxyServer s3 = S3ProxyServer.get();
         String bucket = s3.newBucket("idle");
         int objects = BenchSupport.upload(writer.dir(), s3.client(), bucket, "db");
-        int port = s3.endpoint().getPort();
-        try (CountingProxy oursWire = new CountingProxy(port); CountingProxy refWire = new CountingProxy(port)) {
-            String oursUrl = "s3://" + bucket + "/db?endpoint=http://127.0.0.1:" + oursWire.port() + "&forcePathStyle=true";
+        try (CountingProxy oursWire = new CountingProxy(s3.endpoint()); CountingProxy refWire = new CountingProxy(s3.endpoint())) {
+            String oursUrl = "s3://" + bucket + "/db?endpoint=" + oursWire.endpoint() + "&forcePathStyle=true";
             ReplicaDatabase ours = BenchSupport.serve("idle", new S3Store(ReplicaUrl.parse(oursUrl), s3.options()));
             ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
             timer.scheduleAtFixedRate(() -> ours.poll().join(), 1000, 1000, TimeUnit.MILLISECONDS);
             Map<String, String> env = new HashMap<>(s3.awsEnvironment());
             env.put("LITESTREAM_REPLICA_URL",
-                    "s3://" + bucket + "/db?endpoint=http://127.0.0.1:" + refWire.port() + "&forcePathStyle=true");
+                    "s3://" + bucket + "/db?endpoint=" + refWire.endpoint() + "&forcePathStyle=true");
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:idle?vfs=litestream");
                     RefSqlite ref = new RefSqlite(RefSqlite.extension(), env, dir.resolve("ref.log"))) {
                 String a = BenchSupport.one(c, "SELECT count(*), max(id) FROM items");
                 String b = String.join("", ref.run("SELECT count(*), max(id) FROM items;"));
                 System.out.printf("replica of %d objects; ltxvfs reads %s, reference reads %s%n", objects, a, b);
                 Thread.sleep(3000); // past the opening requests
-                long[] o0 = oursWire.snapshot();
-                long[] r0 = refWire.snapshot();
+                CountingProxy.Counts o0 = oursWire.snapshot();
+                CountingProxy.Counts r0 = refWire.snapshot();
                 long polls0 = ours.replica().polls.sum();
                 Thread.sleep(seconds * 1000L);
-                long[] o1 = oursWire.snapshot();
-                long[] r1 = refWire.snapshot();
+                CountingProxy.Counts o1 = oursWire.snapshot();
+                CountingProxy.Counts r1 = refWire.snapshot();
                 double minutes = seconds / 60.0;
                 System.out.printf("idle for %d s (poll interval 1 s, one connection each)%n", seconds);
                 System.out.printf("ltxvfs    at the wire: %s (%d polls); its own metric says %s%n",
-                        CountingProxy.describe(o0, o1, minutes), ours.replica().polls.sum() - polls0,
+                        perMinute(o1.minus(o0), minutes), ours.replica().polls.sum() - polls0,
                         ours.replica().requestsPerMinute());
-                System.out.printf("reference at the wire: %s%n", CountingProxy.describe(r0, r1, minutes));
+                System.out.printf("reference at the wire: %s%n", perMinute(r1.minus(r0), minutes));
             }
             timer.shutdownNow();
         }
         System.exit(0);
+    }
+
+    private static String perMinute(CountingProxy.Counts c, double minutes) {
+        return String.format("LIST %.0f/min, GET %.0f/min, HEAD %.0f/min",
+                c.lists() / minutes, c.objectGets() / minutes, c.heads() / minutes);
     }
 
     private IdleCostBench() {}

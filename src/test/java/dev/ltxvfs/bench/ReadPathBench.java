@@ -1,0 +1,380 @@
+package dev.ltxvfs.bench;
+
+import dev.ltxvfs.cache.PageCache;
+import dev.ltxvfs.store.ReplicaStores;
+import dev.ltxvfs.store.ReplicaUrl;
+import dev.ltxvfs.testing.ReferenceVfs;
+import dev.ltxvfs.testing.ReplicaUpload;
+import dev.ltxvfs.testing.S3ProxyServer;
+import dev.ltxvfs.vfs.LitestreamVfs;
+import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.vfs.ReplicaDatabase;
+import dev.ltxvfs.writer.ReplicaWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The read path side by side with the reference Litestream VFS, on one replica of a 64 MiB
+ * database (4 KiB pages) served by S3Proxy on loopback. Not a test: run
+ * {@code src/test/scripts/bench-read-path.sh}.
+ *
+ * <p>Cold: every measurement is a fresh process, for both: the reference is a new sqlite3 with the
+ * extension loaded; ltxvfs is a new JVM that calls {@code Ltxvfs.register} and runs the query
+ * (its wall time includes JVM start; the time inside the JVM is shown beside it). Requests and
+ * bytes are counted by a {@link CountingProxy} both talk to. Warm: the same queries repeated on
+ * one open connection, against ltxvfs (warm cache), the reference, and plain SQLite on a local copy.
+ */
+public final class ReadPathBench {
+    static final int PAGE_SIZE = 4096;
+    static final long TARGET_BYTES = 64L << 20;
+    static final int REPS = 3;
+    static final int WARM_REPS = 20;
+    /** Fewer for the reference: its small page cache makes a warm full scan fetch the replica again. */
+    static final int REFERENCE_WARM_REPS = 5;
+
+    static final Map<String, String> QUERIES = new LinkedHashMap<>();
+
+    static {
+        // Reads page 1 and the schema: the open is complete (index built) in both implementations.
+        QUERIES.put("open + schema", "SELECT count(*) FROM sqlite_schema;");
+        QUERIES.put("point lookup", "SELECT id, name, category, length(payload) FROM items WHERE id = 123457;");
+        QUERIES.put("1000-row range", "SELECT id, name, category FROM items WHERE id BETWEEN 100000 AND 100999;");
+        QUERIES.put("full scan", "SELECT count(*), sum(category), sum(length(note)), sum(length(payload)) FROM items;");
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--cold-ours")) {
+            coldOurs(args[1], args[2]);
+            return;
+        }
+        Path work = Files.createTempDirectory("ltxvfs-bench");
+        try {
+            run(work, Arrays.asList(args).contains("--warm-only"));
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0); // S3Proxy's shutdown hook stops the server
+    }
+
+    private static void run(Path work, boolean warmOnly) throws Exception {
+        long t = System.nanoTime();
+        Path db = work.resolve("bench.db");
+        buildDatabase(db);
+        Path replica = work.resolve("replica");
+        writeReplica(db, replica);
+        System.out.printf("database %.1f MiB, replica written in %.1f s%n", Files.size(db) / 1048576.0, secondsSince(t));
+
+        S3ProxyServer s3 = S3ProxyServer.get();
+        String bucket = s3.newBucket("bench");
+        ReplicaUpload.upload(replica, s3.client(), bucket, "db");
+        try (CountingProxy proxy = new CountingProxy(s3.endpoint())) {
+            String url = "s3://" + bucket + "/db?endpoint=" + proxy.endpoint() + "&forcePathStyle=true";
+            Map<String, String> env = s3.awsEnvironment();
+            ReferenceVfs ref = ReferenceVfs.get();
+
+            Map<String, List<String>> plainAnswers = new HashMap<>();
+            try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+                for (var q : QUERIES.entrySet()) {
+                    plainAnswers.put(q.getKey(), rows(plain, q.getValue()));
+                }
+            }
+
+            List<String[]> coldRows = new ArrayList<>();
+            for (var q : QUERIES.entrySet()) {
+                if (warmOnly) {
+                    break;
+                }
+                Cold ours = null;
+                Cold theirs = null;
+                for (int rep = 0; rep < REPS; rep++) {
+                    Cold o = coldOursProcess(proxy, url, q.getValue(), env);
+                    check("ltxvfs", q.getKey(), o.answer, plainAnswers.get(q.getKey()));
+                    Cold r = coldReference(proxy, ref, url, q.getValue(), env);
+                    check("reference", q.getKey(), r.answer, plainAnswers.get(q.getKey()));
+                    ours = ours == null || o.wallMs < ours.wallMs ? o : ours; // best of REPS: least noise
+                    theirs = theirs == null || r.wallMs < theirs.wallMs ? r : theirs;
+                }
+                System.out.printf("cold %s done%n", q.getKey());
+                coldRows.add(new String[] {q.getKey(),
+                        ms(ours.wallMs), ms(ours.innerMs), Long.toString(ours.counts.objectGets()), Long.toString(ours.counts.lists()),
+                        mib(ours.counts.bytesDown()),
+                        ms(theirs.wallMs), Long.toString(theirs.counts.objectGets()), Long.toString(theirs.counts.lists()),
+                        mib(theirs.counts.bytesDown()),
+                        ratio(ours.wallMs, theirs.wallMs), ratio(ours.counts.requests(), theirs.counts.requests()),
+                        ratio(ours.counts.bytesDown(), theirs.counts.bytesDown())});
+            }
+
+            printCold(coldRows);
+            printWarm(warm(db, url, ref, env, plainAnswers));
+        }
+    }
+
+    // ---- the database and its replica ----
+
+    /** items(id, name, category, note, payload) with an index on name, grown to 64 MiB. */
+    static void buildDatabase(Path db) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("PRAGMA page_size=" + PAGE_SIZE);
+            s.execute("PRAGMA journal_mode=OFF");
+            s.execute("PRAGMA synchronous=OFF");
+            s.execute("CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, category INTEGER, note TEXT, payload BLOB)");
+            s.execute("CREATE INDEX items_name ON items(name)");
+            int next = 1;
+            while (pageCount(s) * PAGE_SIZE < TARGET_BYTES) {
+                s.execute("WITH RECURSIVE g(i) AS (SELECT " + next + " UNION ALL SELECT i + 1 FROM g WHERE i < " + (next + 9999) + ") "
+                        + "INSERT INTO items SELECT i, 'name-' || (i * 7919 % 1000003), i % 53,"
+                        + " 'note ' || i || ' ' || substr('lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod', 1 + i % 40),"
+                        + " randomblob(120 + i % 80) FROM g");
+                next += 10000;
+            }
+        }
+    }
+
+    private static long pageCount(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA page_count")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** A level-9 snapshot plus four level-0 files of scattered updates; level-0 file 1 pruned as retention would. */
+    static void writeReplica(Path db, Path replica) throws Exception {
+        ReplicaWriter w = new ReplicaWriter(replica);
+        Instant t0 = Instant.parse("2026-06-01T00:00:00Z");
+        w.commit(db, t0);
+        w.snapshot(db, t0);
+        Files.delete(w.list(0).getFirst());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (int k = 1; k <= 4; k++) {
+                s.execute("UPDATE items SET category = category + 100 WHERE id % 5003 = " + k);
+                w.commit(db, t0.plusSeconds(k));
+            }
+        }
+    }
+
+    // ---- cold: one fresh process per measurement ----
+
+    record Cold(double wallMs, double innerMs, CountingProxy.Counts counts, List<String> answer) {
+    }
+
+    static Cold coldReference(CountingProxy proxy, ReferenceVfs ref, String url, String sql, Map<String, String> env) {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("LITESTREAM_REPLICA_URL", url);
+        CountingProxy.Counts before = proxy.snapshot();
+        long t = System.nanoTime();
+        ReferenceVfs.Result r = ref.run(e, sql);
+        double wall = (System.nanoTime() - t) / 1e6;
+        if (!r.ok()) {
+            throw new IllegalStateException("reference failed: " + r.stderr() + " " + r.log());
+        }
+        return new Cold(wall, Double.NaN, proxy.snapshot().minus(before), r.rows());
+    }
+
+    static Cold coldOursProcess(CountingProxy proxy, String url, String sql, Map<String, String> env) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-cp", System.getProperty("java.class.path"), ReadPathBench.class.getName(), "--cold-ours", url, sql)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putAll(env);
+        pb.environment().keySet().removeIf(k -> k.startsWith("LITESTREAM_"));
+        CountingProxy.Counts before = proxy.snapshot();
+        long t = System.nanoTime();
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("ltxvfs child failed: " + out);
+        }
+        double wall = (System.nanoTime() - t) / 1e6;
+        List<String> lines = new ArrayList<>(Arrays.asList(out.split("\n")));
+        double inner = Double.parseDouble(lines.removeFirst().replace("inner-ms ", ""));
+        if (lines.size() == 1 && lines.getFirst().isEmpty()) {
+            lines.clear();
+        }
+        return new Cold(wall, inner, proxy.snapshot().minus(before), lines);
+    }
+
+    /** In the child JVM: the public API, as a user would call it, then one query. */
+    static void coldOurs(String url, String sql) throws Exception {
+        long t = System.nanoTime();
+        ReplicaDatabase db = Ltxvfs.register("bench", url);
+        double registered = (System.nanoTime() - t) / 1e6;
+        db.start().get();
+        double ready = (System.nanoTime() - t) / 1e6;
+        List<String> answer;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:bench?vfs=litestream")) {
+            answer = rows(c, sql);
+        }
+        double inner = (System.nanoTime() - t) / 1e6;
+        StringBuilder out = new StringBuilder("inner-ms " + inner + "\n");
+        // Where the time inside the JVM goes (stderr, shown as the bench runs).
+        System.err.printf("  ltxvfs child: register (VFS + S3 client) %.0f ms, index ready %.0f ms, answered %.0f ms%n",
+                registered, ready, inner);
+        answer.forEach(l -> out.append(l).append('\n'));
+        System.out.print(out);
+        System.out.flush();
+        Runtime.getRuntime().halt(0); // skip shutdown work: the measurement is over
+    }
+
+    // ---- warm: repeated on one connection ----
+
+    static List<String[]> warm(Path db, String url, ReferenceVfs ref, Map<String, String> env,
+            Map<String, List<String>> plainAnswers) throws Exception {
+        S3ProxyServer s3 = S3ProxyServer.get();
+        LitestreamVfs.register();
+        ReplicaDatabase ours = new ReplicaDatabase("bench-warm", ReplicaStores.open(ReplicaUrl.parse(url), s3.options()),
+                new PageCache(512L << 20), Duration.ofSeconds(30), Duration.ofSeconds(60));
+        LitestreamVfs.registerDatabase("bench-warm", ours);
+        List<String[]> out = new ArrayList<>();
+        try (Connection o = DriverManager.getConnection("jdbc:sqlite:file:bench-warm?vfs=litestream");
+                Connection p = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            for (var q : QUERIES.entrySet()) {
+                if (q.getKey().startsWith("open")) {
+                    continue;
+                }
+                check("ltxvfs warm", q.getKey(), rows(o, q.getValue()), plainAnswers.get(q.getKey()));
+                rows(p, q.getValue());
+                double oursMs = medianMs(o, q.getValue());
+                double plainMs = medianMs(p, q.getValue());
+                double refMs;
+                try {
+                    refMs = referenceWarmMs(ref, url, q.getValue(), env);
+                } catch (IllegalStateException e) {
+                    refMs = Double.NaN; // over ReferenceVfs's 60 s per process
+                }
+                System.out.printf("warm %s done%n", q.getKey());
+                // The sqlite3 CLI's timer has 1 ms resolution: below that the reference shows "<1".
+                String refText = Double.isNaN(refMs) ? "timeout" : refMs == 0 ? "<1" : ms3(refMs);
+                out.add(new String[] {q.getKey(), ms3(oursMs), refText, ms3(plainMs),
+                        ratio(oursMs, plainMs), Double.isNaN(refMs) || refMs == 0 ? "-" : ratio(refMs, plainMs)});
+            }
+        }
+        return out;
+    }
+
+    static double medianMs(Connection c, String sql) throws SQLException {
+        double[] t = new double[WARM_REPS];
+        for (int i = 0; i < WARM_REPS; i++) {
+            long s = System.nanoTime();
+            rows(c, sql);
+            t[i] = (System.nanoTime() - s) / 1e6;
+        }
+        Arrays.sort(t);
+        return t[WARM_REPS / 2];
+    }
+
+    /** One sqlite3 process: the query once to warm, then {@code .timer on} and the query repeated. */
+    static double referenceWarmMs(ReferenceVfs ref, String url, String sql, Map<String, String> env) {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("LITESTREAM_REPLICA_URL", url);
+        // Result rows go to stdout too; only the timer lines are kept.
+        StringBuilder script = new StringBuilder(sql + "\n.timer on\n");
+        // Its warm full scan costs as much as a cold one: keep the process under ReferenceVfs's 60 s.
+        int reps = sql.contains("count(*)") && !sql.contains("WHERE") ? 1 : REFERENCE_WARM_REPS;
+        for (int i = 0; i < reps; i++) {
+            script.append(sql).append('\n');
+        }
+        ReferenceVfs.Result r = ref.run(e, script.toString());
+        double[] t = r.rows().stream().filter(l -> l.startsWith("Run Time: real "))
+                .mapToDouble(l -> Double.parseDouble(l.split(" ")[3]) * 1000).sorted().toArray();
+        if (t.length == 0) {
+            throw new IllegalStateException("no timings from the reference: " + r.stderr() + " " + r.rows());
+        }
+        return t[t.length / 2];
+    }
+
+    // ---- output ----
+
+    static void printCold(List<String[]> cold) {
+        if (cold.isEmpty()) {
+            return;
+        }
+        System.out.println();
+        System.out.println("Cold: fresh process each (best of " + REPS + "), replica of a 64 MiB database in S3Proxy on loopback;"
+                + " requests and bytes counted by a proxy in front of S3Proxy (bytes = response bytes incl. headers)");
+        String f = "| %-15s | %9s | %9s | %5s | %5s | %8s | %9s | %5s | %5s | %8s | %10s | %10s | %10s |%n";
+        System.out.printf(f, "query", "ours wall", "ours JVM", "GETs", "LISTs", "MiB", "ref wall", "GETs", "LISTs", "MiB",
+                "time o/r", "reqs o/r", "bytes o/r");
+        System.out.printf(f, "---", "---", "---", "---", "---", "---", "---", "---", "---", "---", "---", "---", "---");
+        for (String[] r : cold) {
+            System.out.printf(f, (Object[]) r);
+        }
+    }
+
+    static void printWarm(List<String[]> warm) {
+        System.out.println();
+        System.out.println("Warm: median of " + WARM_REPS + " (reference: " + REFERENCE_WARM_REPS
+                + ", full scan 1) after one warming run, on one open connection (ms); plain = sqlite-jdbc on a local copy");
+        String g = "| %-15s | %10s | %10s | %10s | %12s | %12s |%n";
+        System.out.printf(g, "query", "ltxvfs", "reference", "plain", "ltxvfs/plain", "ref/plain");
+        System.out.printf(g, "---", "---", "---", "---", "---", "---");
+        for (String[] r : warm) {
+            System.out.printf(g, (Object[]) r);
+        }
+    }
+
+    static void check(String who, String query, List<String> got, List<String> expected) {
+        if (!got.equals(expected)) {
+            throw new IllegalStateException(who + " answered " + query + " wrong: " + head(got) + " vs plain " + head(expected));
+        }
+    }
+
+    private static String head(List<String> l) {
+        return l.size() <= 3 ? l.toString() : l.subList(0, 3) + "... (" + l.size() + " rows)";
+    }
+
+    static List<String> rows(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.replaceAll(";\\s*$", ""))) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    String v = rs.getString(i);
+                    b.append(i > 1 ? "|" : "").append(v == null ? "" : v);
+                }
+                out.add(b.toString());
+            }
+        }
+        return out;
+    }
+
+    private static double secondsSince(long t) {
+        return (System.nanoTime() - t) / 1e9;
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.0f", v);
+    }
+
+    private static String ms3(double v) {
+        return String.format("%.3f", v);
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.2f", bytes / 1048576.0);
+    }
+
+    private static String ratio(double a, double b) {
+        return b == 0 ? "-" : String.format("%.2f", a / b);
+    }
+
+    private ReadPathBench() {}
+}

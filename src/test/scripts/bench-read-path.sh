@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The read path side by side with the reference Litestream VFS (dev.ltxvfs.bench.ReadPathBench):
+# a 64 MiB database (4 KiB pages) written as a replica (snapshot + level-0 files) into S3Proxy on
+# loopback; cold open+query, GETs and bytes for a point lookup, a 1,000-row range scan and a full
+# scan (fresh process each, counted by a proxy in front of S3Proxy), and warm query times against
+# plain SQLite on a local copy. Prints two tables with ratios. Takes ~2-4 minutes.
+# Needs what the tests need: the reference extension (fetched by reference-vfs.sh) and S3Proxy.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+. .mvn/toolchain.sh
+ltxvfs_require_jdk
+./mvnw -q -B test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+exec java --enable-native-access=ALL-UNNAMED -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+    dev.ltxvfs.bench.ReadPathBench "$@"
