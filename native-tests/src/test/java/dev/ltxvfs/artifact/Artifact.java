@@ -39,8 +39,8 @@ final class Artifact {
         List<String> cmd = new ArrayList<>();
         switch (p.getProperty("type")) {
             case "jar" -> {
+                // As users run it: native access comes from the jar's manifest (Enable-Native-Access).
                 cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                cmd.add("--enable-native-access=ALL-UNNAMED");
                 cmd.addAll(systemProperties);
                 cmd.add("-jar");
                 cmd.add(path.toString());

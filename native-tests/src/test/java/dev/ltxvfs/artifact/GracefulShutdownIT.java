@@ -33,11 +33,11 @@ class GracefulShutdownIT {
         Path replica = TestReplica.write(dir);
         int port = Artifact.freePort();
         Path log = dir.resolve("artifact.log");
-        Process process = new ProcessBuilder(Artifact.command(List.of(
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=127.0.0.1",
-                "-Dltxvfs.databases.local.replica-url=" + ReplicaUrl.file(replica))))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(Artifact.command(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1")))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        // Configured the way k8s/ configures it: an environment variable.
+        pb.environment().put("LTXVFS_DATABASES_LOCAL_REPLICA_URL", ReplicaUrl.file(replica).toString());
+        Process process = pb.start();
         HttpClient http = HttpClient.newHttpClient();
         try {
             Artifact.awaitReady(http, port, process);
