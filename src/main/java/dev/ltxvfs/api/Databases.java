@@ -51,7 +51,15 @@ public class Databases {
 
     void start(@Observes StartupEvent ev) {
         config.cache().maxSize().ifPresent(s -> Ltxvfs.configureCache(s.asLongValue()));
-        LitestreamVfs.register();
+        // Registering the VFS takes about a second in a cold JVM: it runs beside the index builds
+        // that add() starts (Ltxvfs.register waits for it; a failure surfaces there).
+        Thread.ofPlatform().name("ltxvfs-vfs-init").start(() -> {
+            try {
+                LitestreamVfs.register();
+            } catch (RuntimeException e) {
+                LOG.debugf("registering the VFS in the background failed (retried on first use): %s", e.getMessage());
+            }
+        });
         workers = new WorkerPool(config.workers().size(), config.workers().queue());
         runner = new QueryRunner(workers, config.query().timeout(), config.query().maxRows(),
                 config.query().maxBytes().asLongValue());

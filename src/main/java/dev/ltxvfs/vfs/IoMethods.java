@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
+import java.util.List;
 
 /**
  * The {@code sqlite3_io_methods} of a main database opened through the litestream VFS: one short
@@ -16,6 +17,21 @@ import java.lang.invoke.MethodHandles;
 final class IoMethods {
     private static final long SIZE = 104; // iVersion 1: no shared-memory methods, so no WAL
     private static MemorySegment table;
+
+    /** The methods, each a static method of this class with the field's name. */
+    static final List<ForeignCall> UPCALLS = List.of(
+            new ForeignCall("xClose", 8, FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+            new ForeignCall("xRead", 16, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG)),
+            new ForeignCall("xWrite", 24, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG)),
+            new ForeignCall("xTruncate", 32, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG)),
+            new ForeignCall("xSync", 40, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+            new ForeignCall("xFileSize", 48, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
+            new ForeignCall("xLock", 56, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+            new ForeignCall("xUnlock", 64, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+            new ForeignCall("xCheckReservedLock", 72, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
+            new ForeignCall("xFileControl", 80, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS)),
+            new ForeignCall("xSectorSize", 88, FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+            new ForeignCall("xDeviceCharacteristics", 96, FunctionDescriptor.of(JAVA_INT, ADDRESS)));
 
     private IoMethods() {}
 
@@ -29,25 +45,16 @@ final class IoMethods {
         }
         MemorySegment t = Arena.global().allocate(SIZE, 8);
         t.set(JAVA_INT, 0, 1);
-        set(api, t, 8, "xClose", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        set(api, t, 16, "xRead", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
-        set(api, t, 24, "xWrite", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
-        set(api, t, 32, "xTruncate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-        set(api, t, 40, "xSync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        set(api, t, 48, "xFileSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        set(api, t, 56, "xLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        set(api, t, 64, "xUnlock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        set(api, t, 72, "xCheckReservedLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        set(api, t, 80, "xFileControl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-        set(api, t, 88, "xSectorSize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        set(api, t, 96, "xDeviceCharacteristics", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        for (ForeignCall m : UPCALLS) {
+            set(api, t, m);
+        }
         table = t;
     }
 
-    private static void set(SqliteApi api, MemorySegment t, long offset, String name, FunctionDescriptor fd) {
+    private static void set(SqliteApi api, MemorySegment t, ForeignCall m) {
         try {
-            var h = MethodHandles.lookup().findStatic(IoMethods.class, name, fd.toMethodType());
-            t.set(ADDRESS, offset, api.linker().upcallStub(h, fd, Arena.global()));
+            var h = MethodHandles.lookup().findStatic(IoMethods.class, m.name(), m.descriptor().toMethodType());
+            t.set(ADDRESS, m.offset(), api.linker().upcallStub(h, m.descriptor(), Arena.global()));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,11 +33,20 @@ public final class LitestreamVfs {
     // sqlite3_vfs field offsets (64-bit)
     private static final long VFS_SIZE = 168;
     private static final long SZ_OS_FILE = 4;
-    private static final long X_OPEN = 40;
-    private static final long X_DELETE = 48;
-    private static final long X_ACCESS = 56;
+    private static final ForeignCall X_OPEN =
+            new ForeignCall("xOpen", 40, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+    private static final ForeignCall X_DELETE = new ForeignCall("xDelete", 48, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final ForeignCall X_ACCESS =
+            new ForeignCall("xAccess", 56, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+    private static final ForeignCall X_FULL_PATHNAME =
+            new ForeignCall("xFullPathname", 64, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
     private static final long X_DLOPEN = 72;
     private static final long X_CURRENT_TIME_INT64 = 136;
+
+    /** Our sqlite3_vfs methods, each a static method of this class with the field's name. */
+    static final List<ForeignCall> UPCALLS = List.of(X_OPEN, X_DELETE, X_ACCESS, X_FULL_PATHNAME);
+    /** The unix VFS's methods we forward to (temp files, sidecar checks). */
+    static final List<ForeignCall> DOWNCALLS = List.of(X_OPEN, X_DELETE, X_ACCESS);
 
     private static final Map<String, VfsDatabase> DATABASES = new ConcurrentHashMap<>();
     private static volatile Function<String, VfsDatabase> fallback = name -> null;
@@ -60,11 +70,9 @@ public final class LitestreamVfs {
             throw new IllegalStateException("SQLite has no unix VFS to delegate temp files to");
         }
         unixVfs = unix;
-        unixOpen = api.downcall(unix.get(ADDRESS, X_OPEN),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-        unixDelete = api.downcall(unix.get(ADDRESS, X_DELETE), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-        unixAccess = api.downcall(unix.get(ADDRESS, X_ACCESS),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+        unixOpen = api.downcall(unix.get(ADDRESS, X_OPEN.offset()), X_OPEN.descriptor());
+        unixDelete = api.downcall(unix.get(ADDRESS, X_DELETE.offset()), X_DELETE.descriptor());
+        unixAccess = api.downcall(unix.get(ADDRESS, X_ACCESS.offset()), X_ACCESS.descriptor());
 
         Arena arena = Arena.global();
         MemorySegment vfs = arena.allocate(VFS_SIZE, 8);
@@ -72,10 +80,9 @@ public final class LitestreamVfs {
         vfs.set(JAVA_INT, SZ_OS_FILE, Math.max(unix.get(JAVA_INT, SZ_OS_FILE), OpenFiles.FILE_STRUCT_SIZE));
         vfs.set(JAVA_INT, 8, 512); // mxPathname
         vfs.set(ADDRESS, 24, arena.allocateFrom(NAME));
-        vfs.set(ADDRESS, X_OPEN, upcall("xOpen", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS)));
-        vfs.set(ADDRESS, X_DELETE, upcall("xDelete", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)));
-        vfs.set(ADDRESS, X_ACCESS, upcall("xAccess", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS)));
-        vfs.set(ADDRESS, 64, upcall("xFullPathname", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS)));
+        for (ForeignCall m : UPCALLS) {
+            vfs.set(ADDRESS, m.offset(), upcall(m.name(), m.descriptor()));
+        }
         for (long off = X_DLOPEN; off <= X_CURRENT_TIME_INT64; off += 8) {
             vfs.set(ADDRESS, off, unix.get(ADDRESS, off));
         }

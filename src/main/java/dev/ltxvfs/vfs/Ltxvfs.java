@@ -54,16 +54,18 @@ public final class Ltxvfs {
     }
 
     public static synchronized ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline) {
-        LitestreamVfs.register();
-        installDefault();
         ReplicaDatabase db = new ReplicaDatabase(name, ReplicaStores.open(replicaUrl), cache(), readDeadline,
                 DEFAULT_OPEN_DEADLINE);
+        // The index build (storage round trips) starts first and overlaps the VFS registration
+        // (loading SQLite and the extension, binding FFM calls: about a second in a cold JVM).
+        db.start();
+        LitestreamVfs.register();
+        installDefault();
         ReplicaDatabase old = OPEN.put(name, db);
         LitestreamVfs.registerDatabase(name, db);
         if (old != null) {
             old.close();
         }
-        db.start();
         return db;
     }
 

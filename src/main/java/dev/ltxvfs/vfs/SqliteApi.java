@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -30,12 +31,16 @@ import org.sqlite.SQLiteConfig;
  * so a routine's offset is its index times 8.
  */
 final class SqliteApi {
-    private static final long LIBVERSION = 528;
-    private static final long MALLOC = 544;
-    private static final long VFS_FIND = 1128;
-    private static final long VFS_REGISTER = 1136;
+    private static final ForeignCall LIBVERSION = new ForeignCall("libversion", 528, FunctionDescriptor.of(ADDRESS));
+    private static final ForeignCall MALLOC = new ForeignCall("malloc", 544, FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final ForeignCall VFS_FIND = new ForeignCall("vfs_find", 1128, FunctionDescriptor.of(ADDRESS, ADDRESS));
+    private static final ForeignCall VFS_REGISTER =
+            new ForeignCall("vfs_register", 1136, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
-    private static final String RESOURCE = "native/linux-x86_64/libltxvfs.so";
+    /** Every routine of the API table this class calls. */
+    static final List<ForeignCall> DOWNCALLS = List.of(LIBVERSION, MALLOC, VFS_FIND, VFS_REGISTER);
+
+    static final String RESOURCE = "native/linux-x86_64/libltxvfs.so";
     private static volatile SqliteApi instance;
 
     private final Linker linker = Linker.nativeLinker();
@@ -45,10 +50,10 @@ final class SqliteApi {
     private final String libVersion;
 
     private SqliteApi(MemorySegment routines) throws Throwable {
-        malloc = downcall(routines, MALLOC, FunctionDescriptor.of(ADDRESS, JAVA_INT));
-        vfsFind = downcall(routines, VFS_FIND, FunctionDescriptor.of(ADDRESS, ADDRESS));
-        vfsRegister = downcall(routines, VFS_REGISTER, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        MethodHandle version = downcall(routines, LIBVERSION, FunctionDescriptor.of(ADDRESS));
+        malloc = downcall(routines, MALLOC);
+        vfsFind = downcall(routines, VFS_FIND);
+        vfsRegister = downcall(routines, VFS_REGISTER);
+        MethodHandle version = downcall(routines, LIBVERSION);
         libVersion = ((MemorySegment) version.invokeExact()).reinterpret(64).getString(0);
     }
 
@@ -87,7 +92,8 @@ final class SqliteApi {
             throw new IllegalStateException("the ltxvfs SQLite extension did not receive the API table");
         }
         try {
-            return new SqliteApi(routines.reinterpret(VFS_REGISTER + 64));
+            long end = DOWNCALLS.stream().mapToLong(ForeignCall::offset).max().orElseThrow() + ADDRESS.byteSize();
+            return new SqliteApi(routines.reinterpret(end));
         } catch (Throwable t) {
             throw new IllegalStateException("cannot bind SQLite's API table: " + t, t);
         }
@@ -110,9 +116,9 @@ final class SqliteApi {
         }
     }
 
-    private MethodHandle downcall(MemorySegment routines, long offset, FunctionDescriptor fd) {
-        MemorySegment fn = routines.get(ADDRESS, offset);
-        return linker.downcallHandle(fn, fd);
+    private MethodHandle downcall(MemorySegment routines, ForeignCall routine) {
+        MemorySegment fn = routines.get(ADDRESS, routine.offset());
+        return linker.downcallHandle(fn, routine.descriptor());
     }
 
     /** A downcall to a C function pointer taken from a SQLite struct (e.g. the unix VFS's methods). */
