@@ -115,7 +115,7 @@ public final class LiveReplica {
                     pollFailures.increment();
                 })
                 .eventually(() -> {
-                    rate.sample(System.currentTimeMillis());
+                    rate.sample(System.nanoTime());
                     polling.set(false);
                 });
     }

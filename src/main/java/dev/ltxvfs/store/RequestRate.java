@@ -13,21 +13,22 @@ public final class RequestRate {
     }
 
     private final StoreStats stats;
-    private final long windowMillis;
+    private final long windowNanos;
     private final ArrayDeque<long[]> samples = new ArrayDeque<>(); // {time, lists, gets}
 
     public RequestRate(StoreStats stats, long windowMillis) {
         this.stats = stats;
-        this.windowMillis = windowMillis;
+        this.windowNanos = windowMillis * 1_000_000;
     }
 
-    public synchronized void sample(long nowMillis) {
-        samples.addLast(new long[] {nowMillis, stats.lists.sum(), stats.gets.sum()});
+    /** @param nowNanos {@link System#nanoTime()}: polls can be less than a millisecond apart */
+    public synchronized void sample(long nowNanos) {
+        samples.addLast(new long[] {nowNanos, stats.lists.sum(), stats.gets.sum()});
         // Keep one sample at or before the window's start, so the window is always covered.
         while (samples.size() > 2) {
             var it = samples.iterator();
             it.next();
-            if (it.next()[0] > nowMillis - windowMillis) {
+            if (it.next()[0] > nowNanos - windowNanos) {
                 break;
             }
             samples.removeFirst();
@@ -45,6 +46,6 @@ public final class RequestRate {
         if (span <= 0) {
             return null;
         }
-        return new PerMinute((last[1] - first[1]) * 60_000.0 / span, (last[2] - first[2]) * 60_000.0 / span);
+        return new PerMinute((last[1] - first[1]) * 60e9 / span, (last[2] - first[2]) * 60e9 / span);
     }
 }
