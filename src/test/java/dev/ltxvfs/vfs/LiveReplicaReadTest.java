@@ -61,7 +61,8 @@ class LiveReplicaReadTest {
                 assertThat(readers.txidsSeen.size()).isGreaterThan(5); // they really read a moving replica
             }
             assertThat(r.pollFailures.sum()).isZero();
-            assertThat(r.advances.sum()).isGreaterThan(10);
+            // the writer never runs more than 40 TXIDs ahead: 400 commits need at least 10 advances
+            assertThat(r.advances.sum()).isGreaterThanOrEqualTo(400 / 40);
         }
     }
 
