@@ -53,7 +53,7 @@ class ArtifactIT {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks[0].data.orders", equalTo("TXID " + LAST_TXID))
-                .body("checks[0].data.local", equalTo("TXID " + LAST_TXID));
+                .body("checks[0].data.files", equalTo("TXID " + LAST_TXID));
     }
 
     @Test
@@ -68,7 +68,7 @@ class ArtifactIT {
     @Test
     @Order(3)
     void answersFromTheReplicaInALocalDirectory() {
-        query("local", Map.of("sql", "SELECT name FROM items WHERE id = ?", "params", List.of(42))).then().statusCode(200)
+        query("files", Map.of("sql", "SELECT name FROM items WHERE id = ?", "params", List.of(42))).then().statusCode(200)
                 .body("rows", equalTo(List.of(List.of("item-42"))))
                 .body("txid", equalTo(LAST_TXID));
     }
@@ -78,10 +78,10 @@ class ArtifactIT {
     void readsAPointInTime() {
         // On the local replica: its files carry their commit times (S3 objects carry upload times).
         String at = TestReplica.commitTime(2).plusSeconds(30).toString();
-        query("local", Map.of("sql", "SELECT count(*) FROM items", "at", at)).then().statusCode(200)
+        query("files", Map.of("sql", "SELECT count(*) FROM items", "at", at)).then().statusCode(200)
                 .body("rows", equalTo(List.of(List.of(TestReplica.rowsAfter(2)))))
                 .body("txid", equalTo(String.format("%016x", 3)));
-        query("local", Map.of("sql", "SELECT count(*) FROM items", "at", TestReplica.T0.minusSeconds(3600).toString()))
+        query("files", Map.of("sql", "SELECT count(*) FROM items", "at", TestReplica.T0.minusSeconds(3600).toString()))
                 .then().statusCode(422);
     }
 
@@ -90,7 +90,7 @@ class ArtifactIT {
     void streamsNdjson() throws Exception {
         String body = given().contentType(ContentType.JSON).accept("application/x-ndjson")
                 .body(Map.of("sql", "SELECT id, name FROM items ORDER BY id"))
-                .post("/v1/databases/local/query")
+                .post("/v1/databases/files/query")
                 .then().statusCode(200).contentType(startsWith("application/x-ndjson"))
                 .extract().asString();
         List<String> lines = body.lines().filter(l -> !l.isBlank()).toList();
@@ -126,7 +126,7 @@ class ArtifactIT {
             assertThat(down.jsonPath().getString("error.code")).isEqualTo("storage_unavailable");
             // The process stays alive and the local database keeps answering.
             given().get("/q/health/live").then().statusCode(200);
-            query("local", Map.of("sql", cold)).then().statusCode(200);
+            query("files", Map.of("sql", cold)).then().statusCode(200);
         } finally {
             s3.start();
             ReplicasResource.reupload();

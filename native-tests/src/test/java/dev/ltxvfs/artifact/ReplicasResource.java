@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Gives the artifact under test two databases: {@code orders} from S3Proxy and {@code local} from
+ * Gives the artifact under test two databases (named apart from the api tests' global resource,
+ * which Quarkus also applies here because it shares the test classpath): {@code orders} from S3Proxy and {@code files} from
  * a directory, both the same {@link TestReplica}. The map returned becomes {@code -D} options of the
  * launched process, so the S3 credentials go as the AWS SDK's system properties.
  */
@@ -34,7 +35,7 @@ public class ReplicasResource implements QuarkusTestResourceLifecycleManager {
             return Map.of(
                     "ltxvfs.databases.orders.replica-url", s3.replicaUrl(bucket, PATH),
                     "ltxvfs.databases.orders.poll-interval", "500ms",
-                    "ltxvfs.databases.local.replica-url", ReplicaUrl.file(replica).toString(),
+                    "ltxvfs.databases.files.replica-url", ReplicaUrl.file(replica).toString(),
                     "ltxvfs.storage.read-timeout", "5s",
                     "aws.accessKeyId", s3.accessKey(),
                     "aws.secretAccessKey", s3.secretKey(),
