@@ -340,20 +340,9 @@ public final class ReadPathBench {
         return l.size() <= 3 ? l.toString() : l.subList(0, 3) + "... (" + l.size() + " rows)";
     }
 
+
     static List<String> rows(Connection c, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.replaceAll(";\\s*$", ""))) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    String v = rs.getString(i);
-                    b.append(i > 1 ? "|" : "").append(v == null ? "" : v);
-                }
-                out.add(b.toString());
-            }
-        }
-        return out;
+        return dev.ltxvfs.testing.SqlRows.rows(c, sql);
     }
 
     private static double secondsSince(long t) {

@@ -8,10 +8,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -170,20 +168,7 @@ class ReferenceWrittenFilesTest {
         }
     }
 
-    /** Rows as the sqlite3 CLI prints them in list mode: columns joined by '|', NULL as empty. */
-    static List<String> rows(Connection c, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    String v = rs.getString(i);
-                    b.append(i > 1 ? "|" : "").append(v == null ? "" : v);
-                }
-                out.add(b.toString());
-            }
-        }
-        return out;
+    static List<String> rows(Connection c, String sql) throws SQLException {
+        return dev.ltxvfs.testing.SqlRows.rows(c, sql);
     }
 }

@@ -7,11 +7,9 @@ import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.testing.S3ProxyServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,21 +47,8 @@ final class Served {
         return DriverManager.getConnection("jdbc:sqlite:file:" + name + "?vfs=litestream");
     }
 
-    /** Rows as the sqlite3 CLI prints them in list mode: columns joined by '|', NULL as empty. */
     static List<String> rows(Connection c, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    String v = rs.getString(i);
-                    b.append(i > 1 ? "|" : "").append(v == null ? "" : v);
-                }
-                out.add(b.toString());
-            }
-        }
-        return out;
+        return dev.ltxvfs.testing.SqlRows.rows(c, sql);
     }
 
     static void exec(Connection c, String sql) throws SQLException {

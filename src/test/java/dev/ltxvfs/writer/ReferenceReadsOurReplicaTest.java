@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ltxvfs.testing.ReferenceVfs;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,20 +87,7 @@ class ReferenceReadsOurReplicaTest {
         assertThat(ref.query(url, "PRAGMA page_size;")).containsExactly(Integer.toString(pageSize));
     }
 
-    /** Rows as the sqlite3 CLI prints them in list mode: columns joined by '|', NULL as empty. */
-    static List<String> rows(Connection c, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    String v = rs.getString(i);
-                    b.append(i > 1 ? "|" : "").append(v == null ? "" : v);
-                }
-                out.add(b.toString());
-            }
-        }
-        return out;
+    static List<String> rows(Connection c, String sql) throws SQLException {
+        return dev.ltxvfs.testing.SqlRows.rows(c, sql);
     }
 }
