@@ -81,15 +81,9 @@ final class Params {
         int n = sql.length();
         for (int i = 0; i < n; i++) {
             char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                int j = sql.indexOf(c, i + 1);
-                i = j < 0 ? n : j;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int j = sql.indexOf('\n', i);
-                i = j < 0 ? n : j;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int j = sql.indexOf("*/", i + 2);
-                i = j < 0 ? n : j + 1;
+            int skip = SqlText.endOfQuotedOrComment(sql, i);
+            if (skip >= 0) {
+                i = skip;
             } else if (c == '?') {
                 int j = i + 1;
                 while (j < n && Character.isDigit(sql.charAt(j))) {

@@ -130,33 +130,17 @@ public final class SqlGuard {
         List<Token> out = new ArrayList<>();
         int depth = 0;
         int i = 0;
+        int skip;
         int n = sql.length();
         while (i < n) {
             char c = sql.charAt(i);
             if (Character.isWhitespace(c)) {
                 i++;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                while (i < n && sql.charAt(i) != '\n') {
-                    i++;
+            } else if ((skip = SqlText.endOfQuotedOrComment(sql, i)) >= 0) {
+                if (c != '-' && c != '/') { // a literal or quoted name is one token; comments none
+                    out.add(new Token(c == '\'' ? "'…'" : "\"…\"", depth));
                 }
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int close = sql.indexOf("*/", i + 2);
-                i = close < 0 ? n : close + 2;
-            } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
-                char q = c == '[' ? ']' : c;
-                int j = i + 1;
-                while (j < n) {
-                    if (sql.charAt(j) == q) {
-                        if (q != ']' && j + 1 < n && sql.charAt(j + 1) == q) {
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    j++;
-                }
-                out.add(new Token(c == '\'' ? "'…'" : "\"…\"", depth));
-                i = j + 1;
+                i = skip + 1;
             } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$') {
                 int j = i;
                 while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_' || sql.charAt(j) == '$')) {

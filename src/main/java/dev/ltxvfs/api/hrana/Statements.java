@@ -1,5 +1,6 @@
 package dev.ltxvfs.api.hrana;
 
+import dev.ltxvfs.sql.SqlText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,16 +20,9 @@ final class Statements {
             if (!comment && c != ';' && !Character.isWhitespace(c)) {
                 code = true;
             }
-            if (c == '\'' || c == '"' || c == '`' || c == '[') {
-                char close = c == '[' ? ']' : c;
-                int j = sql.indexOf(close, i + 1);
-                i = j < 0 ? n : j; // a doubled quote just starts the next quoted run
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int j = sql.indexOf('\n', i);
-                i = j < 0 ? n : j;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int j = sql.indexOf("*/", i + 2);
-                i = j < 0 ? n : j + 1;
+            int skip = SqlText.endOfQuotedOrComment(sql, i);
+            if (skip >= 0) {
+                i = skip;
             } else if (c == '(') {
                 depth++;
             } else if (c == ')') {
