@@ -155,9 +155,10 @@ public final class LitestreamVfs {
     // ---- upcalls (each catches Throwable) ----
 
     static int xOpen(MemorySegment vfs, MemorySegment zName, MemorySegment file, int flags, MemorySegment outFlags) {
-        MemorySegment f = file.reinterpret(OpenFiles.FILE_STRUCT_SIZE);
-        f.set(ADDRESS, 0, MemorySegment.NULL);
+        MemorySegment f = MemorySegment.NULL;
         try {
+            f = file.reinterpret(OpenFiles.FILE_STRUCT_SIZE);
+            f.set(ADDRESS, 0, MemorySegment.NULL); // SQLite must see no methods if the open fails
             if ((flags & SqliteCodes.OPEN_MAIN_DB) == 0) {
                 if ((flags & (SqliteCodes.OPEN_WAL | SqliteCodes.OPEN_MAIN_JOURNAL)) != 0) {
                     return VfsErrors.fail(SqliteCodes.CANTOPEN, "the litestream VFS is read-only: no journal or WAL for "
@@ -178,7 +179,13 @@ public final class LitestreamVfs {
             }
             return SqliteCodes.OK;
         } catch (Throwable t) {
-            f.set(ADDRESS, 0, MemorySegment.NULL);
+            try {
+                if (f.byteSize() >= OpenFiles.FILE_STRUCT_SIZE) {
+                    f.set(ADDRESS, 0, MemorySegment.NULL);
+                }
+            } catch (Throwable ignored) {
+                // nothing more to undo
+            }
             return VfsErrors.fail(SqliteCodes.CANTOPEN, "cannot open " + safeName(zName), t);
         }
     }

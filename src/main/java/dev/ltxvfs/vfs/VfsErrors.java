@@ -13,20 +13,32 @@ final class VfsErrors {
 
     private VfsErrors() {}
 
+    /**
+     * Records and logs a failure and returns {@code code}. Called from upcalls' catch blocks and
+     * bodies, so it must never throw itself (a logger or a message that throws would end the JVM).
+     */
     static int fail(int code, String what, Throwable t) {
-        String message = what + ": " + describe(t);
-        LAST.set(t instanceof VfsException ? t : new VfsException(message, t));
-        if (t instanceof java.io.IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
-            LOG.log(Level.WARNING, message);
-        } else {
-            LOG.log(Level.ERROR, message, t);
+        try {
+            String message = what + ": " + describe(t);
+            LAST.set(t instanceof VfsException ? t : new VfsException(message, t));
+            if (t instanceof java.io.IOException || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+                LOG.log(Level.WARNING, message);
+            } else {
+                LOG.log(Level.ERROR, message, t);
+            }
+        } catch (Throwable ignored) {
+            // the code still reaches SQLite; nothing else can be done safely here
         }
         return code;
     }
 
     static int fail(int code, String message) {
-        LAST.set(new VfsException(message, null));
-        LOG.log(Level.WARNING, message);
+        try {
+            LAST.set(new VfsException(message, null));
+            LOG.log(Level.WARNING, message);
+        } catch (Throwable ignored) {
+            // as above: never throw out of an upcall
+        }
         return code;
     }
 
