@@ -80,8 +80,9 @@ class DatabaseRegistryTest {
             AtomicInteger attachmentCloses = new AtomicInteger();
             try (Lease a = r.acquire("r"); Lease b = r.acquire("r")) {
                 assertThat(a.database()).isSameAs(db).isSameAs(b.database());
-                AutoCloseable first = a.attachment("pool", () -> attachmentCloses::incrementAndGet);
-                assertThat(b.attachment("pool", () -> () -> { })).isSameAs(first);
+                AutoCloseable first = a.<AutoCloseable>attachment("pool", () -> attachmentCloses::incrementAndGet);
+                AutoCloseable second = b.<AutoCloseable>attachment("pool", () -> () -> { });
+                assertThat(second).isSameAs(first);
             }
             assertThat(r.find("r")).hasValueSatisfying(s -> assertThat(s.location()).isEqualTo("file:///r"));
             assertThat(r.find("r.db")).isEmpty(); // exact names only; the VFS maps file names
