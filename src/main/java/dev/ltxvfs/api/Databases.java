@@ -90,7 +90,7 @@ public class Databases {
 
     synchronized void add(String name, String url, Duration pollInterval) {
         String location = ReplicaUrl.parse(url).toString();
-        ReplicaDatabase db = Ltxvfs.register(name, url, config.storage().readTimeout());
+        ReplicaDatabase db = Ltxvfs.register(name, url, config.storage().readTimeout(), config.storage().openTimeout());
         served.put(name, new ServedDatabase(name, location, db, pollInterval));
         metrics.bind(name, db, this);
         runner.addDatabase(name);

@@ -50,12 +50,16 @@ public final class Ltxvfs {
 
     /** Registers the VFS (once) and serves {@code replicaUrl} as database {@code name}. */
     public static ReplicaDatabase register(String name, String replicaUrl) {
-        return register(name, replicaUrl, DEFAULT_READ_DEADLINE);
+        return register(name, replicaUrl, DEFAULT_READ_DEADLINE, DEFAULT_OPEN_DEADLINE);
     }
 
-    public static synchronized ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline) {
-        ReplicaDatabase db = new ReplicaDatabase(name, ReplicaStores.open(replicaUrl), cache(), readDeadline,
-                DEFAULT_OPEN_DEADLINE);
+    /**
+     * @param readDeadline a page read that takes longer fails with an I/O error
+     * @param openDeadline how long a query waits for the first index before it fails
+     */
+    public static synchronized ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline,
+                                                        Duration openDeadline) {
+        ReplicaDatabase db = new ReplicaDatabase(name, ReplicaStores.open(replicaUrl), cache(), readDeadline, openDeadline);
         // The index build (storage round trips) starts first and overlaps the VFS registration
         // (loading SQLite and the extension, binding FFM calls: about a second in a cold JVM).
         db.start();
