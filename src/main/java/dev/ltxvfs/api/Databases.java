@@ -123,7 +123,7 @@ public class Databases {
                 polling.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), polling.interval().toMillis());
         registry.serve(name, location,
                 () -> new ReplicaDatabase(name, ReplicaStores.open(url), registry.cache(), config.storage().readTimeout(),
-                        Ltxvfs.DEFAULT_OPEN_DEADLINE),
+                        config.storage().openTimeout()),
                 polling);
         LitestreamVfs.register();
     }

@@ -8,8 +8,8 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 /**
  * A catalog in a bucket: the folders under {@code <prefix>/}, listed with the delimiter {@code /}
- * (one LIST per page, continuation tokens as page tokens). One S3 client for the catalog and every
- * replica opened from it.
+ * (one LIST per page, continuation tokens as page tokens), on the endpoint's shared S3 client, which
+ * every replica opened from it shares too.
  */
 final class S3CatalogStore implements CatalogStore {
     private final ReplicaUrl url;
@@ -18,11 +18,12 @@ final class S3CatalogStore implements CatalogStore {
     private final String prefix;
     private final StoreStats stats = new StoreStats();
     private final Retrier retrier;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     S3CatalogStore(ReplicaUrl url, S3Options options) {
         this.url = url;
         this.options = options;
-        this.client = S3Clients.newAsyncClient(url, options);
+        this.client = S3Clients.acquire(url, options);
         this.prefix = url.path().isEmpty() ? "" : url.path() + "/";
         this.retrier = new Retrier(options, stats);
     }
@@ -66,7 +67,7 @@ final class S3CatalogStore implements CatalogStore {
 
     @Override
     public ReplicaStore replica(String folder) {
-        return new S3Store(client, url.child(folder), options);
+        return new S3Store(url.child(folder), options); // on the same shared client of the endpoint
     }
 
     @Override
@@ -81,6 +82,8 @@ final class S3CatalogStore implements CatalogStore {
 
     @Override
     public void close() {
-        client.close();
+        if (closed.compareAndSet(false, true)) {
+            S3Clients.release(client);
+        }
     }
 }

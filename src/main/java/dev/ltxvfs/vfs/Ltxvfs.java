@@ -56,15 +56,19 @@ public final class Ltxvfs {
 
     /** Registers the VFS (once) and serves {@code replicaUrl} as database {@code name}. */
     public static ReplicaDatabase register(String name, String replicaUrl) {
-        return register(name, replicaUrl, DEFAULT_READ_DEADLINE);
+        return register(name, replicaUrl, DEFAULT_READ_DEADLINE, DEFAULT_OPEN_DEADLINE);
     }
 
-    public static ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline) {
+    /**
+     * @param readDeadline a page read that takes longer fails with an I/O error
+     * @param openDeadline how long a query waits for the first index before it fails
+     */
+    public static ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline, Duration openDeadline) {
         DatabaseRegistry r = registry();
         // The index build (storage round trips) starts first and overlaps the VFS registration
         // (loading SQLite and the extension, binding FFM calls: about a second in a cold JVM).
         ReplicaDatabase db = r.serve(name, ReplicaUrl.parse(replicaUrl).toString(),
-                () -> new ReplicaDatabase(name, ReplicaStores.open(replicaUrl), r.cache(), readDeadline, DEFAULT_OPEN_DEADLINE),
+                () -> new ReplicaDatabase(name, ReplicaStores.open(replicaUrl), r.cache(), readDeadline, openDeadline),
                 DatabaseRegistry.Polling.MANUAL);
         LitestreamVfs.register();
         return db;
