@@ -1,11 +1,15 @@
 package dev.ltxvfs.api;
 
+import dev.ltxvfs.vfs.ReplicaDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when every configured database has its index built: Knative routes traffic then. */
+/**
+ * Ready only when every configured database has its index built: Knative routes traffic then. Each
+ * database not ready says why: its index is still building, or the last attempt failed, and how.
+ */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -19,8 +23,16 @@ public class ReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         var b = HealthCheckResponse.named("databases").status(databases.allReady());
         for (var s : databases.all()) {
-            b.withData(s.name(), s.db().ready() ? String.format("TXID %016x", s.db().replica().current().txid()) : "building index");
+            b.withData(s.name(), state(s.db()));
         }
         return b.build();
+    }
+
+    private static String state(ReplicaDatabase db) {
+        if (db.ready()) {
+            return String.format("TXID %016x", db.replica().current().txid());
+        }
+        Throwable failure = db.replica().lastFailure();
+        return failure == null ? "building index" : "not ready: " + Databases.rootMessage(failure);
     }
 }
