@@ -131,7 +131,7 @@ public class Databases {
         Duration open = config.storage().openTimeout();
         registry.serve(name, location,
                 () -> EarlyStart.take(name, url)
-                        .map(o -> new ReplicaDatabase(name, o.replica(), o.firstIndex(), registry.cache(), read, open))
+                        .map(o -> new ReplicaDatabase(name, o.replica, o.firstIndex, registry.cache(), read, open))
                         .orElseGet(() -> new ReplicaDatabase(name, openStore(url), registry.cache(), read, open)),
                 polling);
         LitestreamVfs.register();

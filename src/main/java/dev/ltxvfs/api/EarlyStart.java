@@ -28,8 +28,21 @@ import org.jboss.logging.Logger;
 final class EarlyStart {
     private static final Logger LOG = Logger.getLogger(EarlyStart.class);
 
-    /** A database whose store is open and whose first index build is under way. */
-    record Opening(String url, ReplicaStore store, LiveReplica replica, CompletableFuture<IndexSnapshot> firstIndex) {}
+    /**
+     * A database whose store is open and whose first index build is under way. (A class, not a
+     * record: the api package's records are its JSON, see NativeReflectionTest.)
+     */
+    static final class Opening {
+        final String url;
+        final LiveReplica replica;
+        final CompletableFuture<IndexSnapshot> firstIndex;
+
+        Opening(String url, LiveReplica replica, CompletableFuture<IndexSnapshot> firstIndex) {
+            this.url = url;
+            this.replica = replica;
+            this.firstIndex = firstIndex;
+        }
+    }
 
     private static final CompletableFuture<Map<String, Opening>> OPENINGS = new CompletableFuture<>();
     private static volatile boolean begun;
@@ -70,7 +83,7 @@ final class EarlyStart {
         CompletableFuture<IndexSnapshot> first = replica.rebuild().subscribeAsCompletionStage();
         first.thenRun(() -> StartupTimeline.mark(Moment.LIST_AND_TAILS));
         LOG.debugf("database '%s': index build started before Quarkus boot", name);
-        return new Opening(url, store, replica, first);
+        return new Opening(url, replica, first);
     }
 
     /**
@@ -89,7 +102,7 @@ final class EarlyStart {
         }
         synchronized (openings) {
             Opening o = openings.get(name);
-            if (o == null || !o.url().equals(url)) {
+            if (o == null || !o.url.equals(url)) {
                 return Optional.empty();
             }
             openings.remove(name);
@@ -104,7 +117,7 @@ final class EarlyStart {
             return;
         }
         synchronized (openings) {
-            openings.values().forEach(o -> o.store().close());
+            openings.values().forEach(o -> o.replica.store().close());
             openings.clear();
         }
     }
