@@ -24,9 +24,9 @@ class Services {
 
     @Produces
     @Singleton
-    DatabaseRegistry registry(PageCache cache, LtxvfsConfig config) {
+    DatabaseRegistry registry(PageCache cache, LtxvfsConfig config, SchedulerPolls polls) {
         DatabaseRegistry r = new DatabaseRegistry(cache, new DatabaseRegistry.Limits(config.idleClose(), config.maxOpen(),
-                config.pollWait(), DatabaseRegistry.Limits.DEFAULTS.missMemory(), config.storage().openTimeout()));
+                config.pollWait(), DatabaseRegistry.Limits.DEFAULTS.missMemory(), config.storage().openTimeout()), polls);
         Ltxvfs.use(r);
         return r;
     }
