@@ -87,7 +87,8 @@ public class HranaResource {
         }
         long t0 = System.nanoTime();
         CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> done = pipeline.needsSession()
-                ? databases.runner().session(db, pipeline::run)
+                ? databases.runner().open(db, null, true, null).thenCompose(session -> session.run(pipeline::run)
+                        .whenComplete((r, e) -> session.close()))
                 : CompletableFuture.completedFuture(pipeline.run(null));
         return Uni.createFrom().completionStage(done)
                 .onItemOrFailure().invoke((r, e) -> metrics.query(db, t0, e, pipeline.rows()))
