@@ -2,8 +2,12 @@
 # The read path side by side with the reference Litestream VFS (dev.ltxvfs.bench.ReadPathBench):
 # a 64 MiB database (4 KiB pages) written as a replica (snapshot + level-0 files) into S3Proxy on
 # loopback; cold open+query, GETs and bytes for a point lookup, a 1,000-row range scan and a full
-# scan (fresh process each, counted by a proxy in front of S3Proxy), and warm query times against
-# plain SQLite on a local copy. Prints two tables with ratios. Takes ~2-4 minutes.
+# scan (fresh process each, counted by a proxy in front of S3Proxy that also holds each request
+# for 0 ms, then 20 ms, an in-region S3 time to first byte), and warm query times against plain
+# SQLite on a local copy. Prints two tables with ratios. Takes ~6-9 minutes.
+# Environment: BENCH_DELAYS_MS (0,20), BENCH_REPS (3, best of), REF_SCAN_TIMEOUT_S (60: the
+# reference's cold full scan runs once per delay and is killed after this), BENCH_BANDWIDTH_MIBPS
+# (per-connection cap, none by default).
 # Needs what the tests need: the reference extension (fetched by reference-vfs.sh) and S3Proxy.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."

@@ -31,11 +31,11 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 public class QueryResource {
     static final int STREAM_BATCH = 256;
 
-    private final Databases databases;
+    private final QueryRunner runner;
     private final Metrics metrics;
 
-    QueryResource(Databases databases, Metrics metrics) {
-        this.databases = databases;
+    QueryResource(QueryRunner runner, Metrics metrics) {
+        this.runner = runner;
         this.metrics = metrics;
     }
 
@@ -44,7 +44,7 @@ public class QueryResource {
     public Uni<QueryResult> query(@RestPath String db, QueryBody body) {
         QueryRequest req = request(db, body);
         long t0 = System.nanoTime();
-        return Uni.createFrom().completionStage(() -> databases.runner().query(req))
+        return Uni.createFrom().completionStage(() -> runner.query(req))
                 .onItemOrFailure().invoke((r, e) -> metrics.query(db, t0, e, r == null ? 0 : r.rows().size()));
     }
 
@@ -56,7 +56,7 @@ public class QueryResource {
         long t0 = System.nanoTime();
         long[] count = {0};
         // The status waits for the first batch: a statement that fails at once answers its own status.
-        Uni<Opened> opened = Uni.createFrom().completionStage(() -> databases.runner().open(db, req.at(), false, null))
+        Uni<Opened> opened = Uni.createFrom().completionStage(() -> runner.open(db, req.at(), false, null))
                 .onItem().transformToUni(session -> Uni.createFrom().completionStage(() -> session.run(s -> {
                     Rows rows = s.execute(req.sql(), QueryRunner.positional(req.params()), QueryRunner.named(req.params()));
                     return new Opened(session, rows, rows.fetch(STREAM_BATCH), s.txid(), s.time());
@@ -108,9 +108,6 @@ public class QueryResource {
     private QueryRequest request(String db, QueryBody body) {
         if (body == null || body.sql() == null || body.sql().isBlank()) {
             throw new QueryException(QueryException.Kind.BAD_REQUEST, "the request needs a JSON body with \"sql\"");
-        }
-        if (databases.get(db) == null) {
-            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + db + "'");
         }
         return new QueryRequest(db, body.sql(), decodeBlobs(body.params()), body.at(), body.maxRows());
     }

@@ -1,14 +1,17 @@
 package dev.ltxvfs.sql;
 
+import dev.ltxvfs.vfs.DatabaseRegistry;
+import dev.ltxvfs.vfs.Lease;
 import dev.ltxvfs.vfs.LitestreamVfs;
+import dev.ltxvfs.vfs.NoSuchDatabaseException;
 import dev.ltxvfs.vfs.PointInTimeException;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -16,36 +19,32 @@ import org.sqlite.SQLiteException;
  * Runs read queries against databases served by the litestream VFS, on the bounded
  * {@link WorkerPool}, through {@link Session}s: guard, point in time, pinned snapshot, deadline,
  * limits, and errors turned into {@link QueryException}s a client can act on.
+ *
+ * <p>Databases are found in the {@link DatabaseRegistry}: a session holds a {@link Lease} on its
+ * database from borrowing a connection to giving it back, and each database's connection pool is
+ * an attachment of the registry's entry, closed with the database.
  */
-public final class QueryRunner implements AutoCloseable {
+public final class QueryRunner {
+    private final DatabaseRegistry registry;
     private final WorkerPool workers;
-    private final Map<String, ConnectionPool> pools = new ConcurrentHashMap<>();
     private final Duration timeout;
     private final int defaultMaxRows;
     private final long maxBytes;
 
-    public QueryRunner(WorkerPool workers, Duration timeout, int defaultMaxRows) {
-        this(workers, timeout, defaultMaxRows, Integer.MAX_VALUE);
+    public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows) {
+        this(registry, workers, timeout, defaultMaxRows, Integer.MAX_VALUE);
     }
 
     /**
      * @param maxBytes most bytes of values in one whole answer (past it a REST answer is truncated, a
      *     libSQL one fails); no single value or row may be larger
      */
-    public QueryRunner(WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes) {
+    public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes) {
+        this.registry = registry;
         this.workers = workers;
         this.timeout = timeout;
         this.defaultMaxRows = defaultMaxRows;
         this.maxBytes = maxBytes;
-    }
-
-    /** Makes {@code name} queryable; it must be registered with the VFS under the same name. */
-    public void addDatabase(String name) {
-        pools.computeIfAbsent(name, ConnectionPool::new);
-    }
-
-    public boolean hasDatabase(String name) {
-        return pools.containsKey(name);
     }
 
     public WorkerPool workers() {
@@ -72,17 +71,15 @@ public final class QueryRunner implements AutoCloseable {
     /** The whole answer, at most maxRows rows and max-bytes (then {@code truncated}). */
     public CompletableFuture<QueryResult> query(QueryRequest req) {
         int max;
-        ConnectionPool pool;
         try {
             max = limit(req);
             requireSql(req.sql());
-            pool = pool(req.database());
         } catch (QueryException e) {
             return CompletableFuture.failedFuture(e);
         }
         return workers.submit(() -> {
             long started = System.nanoTime();
-            try (Session s = Session.open(this, pool, req.at(), false, null)) {
+            try (Session s = Session.open(this, req.database(), req.at(), false, null)) {
                 return s.timed(x -> {
                     try (Rows rows = x.execute(req.sql(), positional(req.params()), named(req.params()))) {
                         List<Object[]> out = new ArrayList<>();
@@ -121,21 +118,24 @@ public final class QueryRunner implements AutoCloseable {
      * The caller runs work on it with {@link Session#run} and closes it.
      */
     public CompletableFuture<Session> open(String database, String at, boolean interactive, String txid) {
-        ConnectionPool pool;
-        try {
-            pool = pool(database);
-        } catch (QueryException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return workers.submit(() -> Session.open(this, pool, at, interactive, txid));
+        return workers.submit(() -> Session.open(this, database, at, interactive, txid));
     }
 
-    private ConnectionPool pool(String database) {
-        ConnectionPool pool = pools.get(database);
-        if (pool == null) {
-            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + database + "'");
+    /** A lease on {@code database}: UNKNOWN_DATABASE (404) when nothing answers to the name. */
+    Lease acquire(String database) {
+        try {
+            return registry.acquire(database);
+        } catch (NoSuchDatabaseException e) {
+            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, e.getMessage());
+        } catch (IOException e) {
+            throw new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE, "cannot open database '" + database + "': "
+                    + e.getMessage(), e);
         }
-        return pool;
+    }
+
+    /** The database's connection pool, kept by the registry with the open database. */
+    static ConnectionPool pool(Lease lease) {
+        return lease.attachment(ConnectionPool.class, () -> new ConnectionPool(lease.name()));
     }
 
     static void requireSql(String sql) {
@@ -235,11 +235,5 @@ public final class QueryRunner implements AutoCloseable {
             r = r.getCause();
         }
         return r instanceof IllegalArgumentException || r instanceof QueryException ? r : t;
-    }
-
-    @Override
-    public void close() {
-        pools.values().forEach(ConnectionPool::close);
-        pools.clear();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ltxvfs.sql;
 
+import dev.ltxvfs.vfs.Lease;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,6 +34,7 @@ import org.sqlite.SQLiteConnection;
  */
 public final class Session implements AutoCloseable {
     private final QueryRunner runner;
+    private final Lease lease;
     private final ConnectionPool pool;
     private final Connection connection;
     private final boolean interactive;
@@ -45,8 +47,10 @@ public final class Session implements AutoCloseable {
     /** Statements started and not yet closed: closed with the session, before the connection goes back. */
     private final java.util.Set<Rows> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private Session(QueryRunner runner, ConnectionPool pool, Connection connection, boolean interactive, boolean historical) {
+    private Session(QueryRunner runner, Lease lease, ConnectionPool pool, Connection connection, boolean interactive,
+            boolean historical) {
         this.runner = runner;
+        this.lease = lease;
         this.pool = pool;
         this.connection = connection;
         this.interactive = interactive;
@@ -54,26 +58,33 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Borrows a connection (on the calling worker). {@code at} opens a point in time; else a REST
-     * session pins the newest state now (its rows, TXID and time agree), and a libSQL stream pins
-     * {@code txid} when it continues a transaction begun elsewhere, or nothing.
+     * Leases the database and borrows a connection (on the calling worker); both are held until
+     * {@link #close}. {@code at} opens a point in time; else a REST session pins the newest state now
+     * (its rows, TXID and time agree), and a libSQL stream pins {@code txid} when it continues a
+     * transaction begun elsewhere ("" for one that has not read yet), or nothing.
      */
-    static Session open(QueryRunner runner, ConnectionPool pool, String at, boolean interactive, String txid) {
-        Connection c;
+    static Session open(QueryRunner runner, String database, String at, boolean interactive, String txid) {
         LitestreamVfs.clearLastFailure();
+        Lease lease = runner.acquire(database);
+        ConnectionPool pool;
+        Connection c;
         try {
+            pool = QueryRunner.pool(lease);
             c = pool.borrow();
-        } catch (SQLException e) {
-            throw runner.classify(e);
+        } catch (SQLException | RuntimeException e) {
+            lease.close();
+            throw e instanceof SQLException se ? runner.classify(se) : (RuntimeException) e;
         }
         boolean historical = at != null && !at.isBlank();
-        Session s = new Session(runner, pool, c, interactive, historical);
+        Session s = new Session(runner, lease, pool, c, interactive, historical);
         try {
             ((SQLiteConnection) c).setLimit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH, runner.valueLimit());
             if (historical) {
                 s.set("litestream_time", at);
             } else if (txid != null) {
-                s.pin(txid);
+                if (!txid.isEmpty()) {
+                    s.pin(txid);
+                }
                 s.inTransaction = true;
             } else if (!interactive) {
                 s.pin(s.pragma("PRAGMA litestream_txid"));
@@ -200,9 +211,12 @@ public final class Session implements AutoCloseable {
         return inTransaction;
     }
 
-    /** The pinned TXID of the transaction in progress, for a continuation elsewhere; else null. */
+    /**
+     * The transaction in progress, for a continuation elsewhere: its pinned TXID, "" before its
+     * first read; null outside a transaction.
+     */
     public String transactionTxid() {
-        return inTransaction ? pinned : null;
+        return inTransaction ? (pinned == null ? "" : pinned) : null;
     }
 
     /** Handles BEGIN/COMMIT/END/ROLLBACK; false for any other statement. */
@@ -303,8 +317,12 @@ public final class Session implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            List.copyOf(open).forEach(Rows::close);
-            pool.giveBack(connection);
+            try {
+                List.copyOf(open).forEach(Rows::close);
+                pool.giveBack(connection);
+            } finally {
+                lease.close();
+            }
         }
     }
 }

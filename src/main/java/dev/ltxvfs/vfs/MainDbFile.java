@@ -10,24 +10,29 @@ import java.util.Locale;
 /**
  * One connection's open main database: which view it reads and the PRAGMAs it answers.
  *
+ * <p>The connection holds a name, not a database: each read transaction takes a {@link Lease}
+ * from the registry at SHARED and gives it back at unlock, so the registry never closes a
+ * database under a running read, and a connection outlives its database being closed and
+ * opened again. Outside a transaction (a PRAGMA) a lease is held only for the call.
+ *
  * <p>SQLite drives a connection from one thread at a time, so the fields need visibility across
  * threads (a pooled connection moves between workers) but no locking.
  */
 final class MainDbFile {
-    private final VfsDatabase db;
-    /** The view pinned for the current read transaction; null outside one. */
+    private final DatabaseRegistry registry;
+    /** The file name SQLite opened; each lease resolves it again (the database may have reopened). */
+    private final String name;
+    /** The lease and view pinned for the current read transaction; null outside one. */
+    private volatile Lease lease;
     private volatile ReplicaView pinned;
     /** The point-in-time view chosen by PRAGMA litestream_time; null means live. */
     private volatile ReplicaView historical;
     private volatile String historicalTime;
     private volatile int lock = SqliteCodes.LOCK_NONE;
 
-    MainDbFile(VfsDatabase db) {
-        this.db = db;
-    }
-
-    VfsDatabase database() {
-        return db;
+    MainDbFile(DatabaseRegistry registry, String name) {
+        this.registry = registry;
+        this.name = name;
     }
 
     private ReplicaView view() throws IOException {
@@ -36,7 +41,12 @@ final class MainDbFile {
             return v;
         }
         v = historical;
-        return v != null ? v : db.current();
+        if (v != null) {
+            return v;
+        }
+        try (Lease l = registry.acquireFile(name)) {
+            return l.database().current();
+        }
     }
 
     /** xLock: taking SHARED pins the view this read transaction will see; writes are refused. */
@@ -45,8 +55,15 @@ final class MainDbFile {
             return SqliteCodes.READONLY;
         }
         if (lock == SqliteCodes.LOCK_NONE && level >= SqliteCodes.LOCK_SHARED) {
-            ReplicaView h = historical;
-            pinned = h != null ? h : db.current();
+            Lease l = registry.acquireFile(name);
+            try {
+                ReplicaView h = historical;
+                pinned = h != null ? h : l.database().current();
+                lease = l;
+            } catch (IOException | RuntimeException e) {
+                l.close();
+                throw e;
+            }
         }
         lock = Math.max(lock, level);
         return SqliteCodes.OK;
@@ -54,10 +71,24 @@ final class MainDbFile {
 
     int unlock(int level) {
         if (level == SqliteCodes.LOCK_NONE) {
-            pinned = null;
+            release();
         }
         lock = level;
         return SqliteCodes.OK;
+    }
+
+    /** xClose: a transaction left open (a connection closed mid-read) gives its lease back. */
+    void close() {
+        release();
+    }
+
+    private void release() {
+        pinned = null;
+        Lease l = lease;
+        lease = null;
+        if (l != null) {
+            l.close();
+        }
     }
 
     long fileSize() throws IOException {
@@ -164,11 +195,21 @@ final class MainDbFile {
                 if (value != null) {
                     return PragmaResult.error("litestream_lag is read-only");
                 }
-                return PragmaResult.ok(Long.toString(db.lagSeconds()));
+                return PragmaResult.ok(Long.toString(lagSeconds()));
             case "litestream_time":
                 return value == null ? PragmaResult.ok(timeText()) : setTime(value);
             default:
                 return PragmaResult.NOT_OURS;
+        }
+    }
+
+    private long lagSeconds() throws IOException {
+        Lease l = lease;
+        if (l != null) {
+            return l.database().lagSeconds();
+        }
+        try (Lease now = registry.acquireFile(name)) {
+            return now.database().lagSeconds();
         }
     }
 
@@ -191,7 +232,11 @@ final class MainDbFile {
         }
         ReplicaView h = historical;
         // A failure throws here, before anything changes: the previous view stays.
-        historical = h != null && h.txid() == txid ? h : db.atTxid(txid);
+        if (h == null || h.txid() != txid) {
+            try (Lease l = registry.acquireFile(name)) {
+                historical = l.database().atTxid(txid);
+            }
+        }
         historicalTime = null; // reported from the pinned view's own timestamp
         return PragmaResult.ok(String.format("%016x", txid));
     }
@@ -204,7 +249,10 @@ final class MainDbFile {
             return PragmaResult.ok("latest");
         }
         // A bad or unavailable time throws here, before anything changes: the previous view stays.
-        ReplicaView v = db.at(when);
+        ReplicaView v;
+        try (Lease l = registry.acquireFile(name)) {
+            v = l.database().at(when);
+        }
         historical = v;
         historicalTime = DateTimeFormatter.ISO_INSTANT.format(v.timestamp());
         return PragmaResult.ok(historicalTime);

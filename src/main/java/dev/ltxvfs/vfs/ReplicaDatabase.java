@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * {@link LiveReplica}, point-in-time states built on demand, pages from the shared
  * {@link PageCache}. One per database, shared by all its connections.
  */
-public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
+public final class ReplicaDatabase implements VfsDatabase {
     private final String name;
     private final LiveReplica replica;
     private final PageCache cache;
@@ -41,6 +41,7 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
     }
 
     /** Starts building the index without waiting; {@link #current()} waits for it when needed. */
+    @Override
     public synchronized CompletableFuture<IndexSnapshot> start() {
         CompletableFuture<IndexSnapshot> f = opening;
         if (f == null || (f.isCompletedExceptionally() && replica.current() == null)) {
@@ -50,6 +51,7 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
     }
 
     /** Polls for new level-0 files; completes with true when the database advanced. */
+    @Override
     public CompletableFuture<Boolean> poll() {
         return replica.poll().subscribeAsCompletionStage();
     }

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,10 +23,23 @@ import java.util.concurrent.atomic.LongAdder;
  * (object GETs, LISTs, HEADs, others) and the bytes the server sends back (headers included).
  * Both the reference extension and ltxvfs talk to it, so their counts are measured the same way.
  *
+ * <p>It can also make loopback behave like a real bucket: a delay held before each request is
+ * forwarded (20 ms is about an in-region S3 time to first byte), and a bandwidth cap per
+ * connection. Both default to the environment ({@value #DELAY_ENV}, {@value #BANDWIDTH_ENV}) or
+ * the system properties {@value #DELAY_PROPERTY} / {@value #BANDWIDTH_PROPERTY}, so every bench
+ * picks them up; {@link #delay(Duration)} changes the delay between runs. Shell scripts run it as
+ * a process: {@code java -cp target/test-classes dev.ltxvfs.bench.CountingProxy http://127.0.0.1:PORT}
+ * prints its own endpoint, then the counts on each line read from stdin and at exit.
+ *
  * <p>Bytes pass unchanged (the Host header the client signed stays as it is). Request heads are
  * parsed only to count them; bodies are skipped by Content-Length (readers send none).
  */
 final class CountingProxy implements AutoCloseable {
+    static final String DELAY_ENV = "BENCH_DELAY_MS";
+    static final String DELAY_PROPERTY = "ltxvfs.bench.delay-ms";
+    static final String BANDWIDTH_ENV = "BENCH_BANDWIDTH_MIBPS";
+    static final String BANDWIDTH_PROPERTY = "ltxvfs.bench.bandwidth-mibps";
+
     final LongAdder objectGets = new LongAdder();
     final LongAdder lists = new LongAdder();
     final LongAdder heads = new LongAdder();
@@ -35,15 +50,53 @@ final class CountingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress upstream;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile long delayNanos;
+    /** Bytes per second each connection may send back; 0 for no cap. */
+    private final long bytesPerSecond;
 
+    /** A proxy with the delay and bandwidth cap the environment or system properties set (none by default). */
     CountingProxy(URI upstreamEndpoint) throws IOException {
+        this(upstreamEndpoint, Duration.ofMillis(setting(DELAY_PROPERTY, DELAY_ENV)),
+                setting(BANDWIDTH_PROPERTY, BANDWIDTH_ENV) << 20);
+    }
+
+    /** @param bytesPerSecond per connection, 0 for no cap */
+    CountingProxy(URI upstreamEndpoint, Duration delay, long bytesPerSecond) throws IOException {
         this.upstream = new InetSocketAddress(upstreamEndpoint.getHost(), upstreamEndpoint.getPort());
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this.delayNanos = delay.toNanos();
+        this.bytesPerSecond = bytesPerSecond;
         threads.submit(this::acceptLoop);
+    }
+
+    /** A whole number from a system property, else the environment, else 0. */
+    static long setting(String property, String env) {
+        String v = System.getProperty(property, System.getenv(env));
+        if (v == null || v.isBlank()) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(property + " / " + env + " must be a whole number >= 0, not '" + v + "'");
+        }
     }
 
     URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** Holds each request this long before forwarding it, from now on. */
+    void delay(Duration delay) {
+        delayNanos = delay.toNanos();
+    }
+
+    Duration delay() {
+        return Duration.ofNanos(delayNanos);
     }
 
     record Counts(long objectGets, long lists, long heads, long others, long bytesDown) {
@@ -115,6 +168,10 @@ final class CountingProxy implements AutoCloseable {
             }
             byte[] h = head.toByteArray();
             count(new String(h, StandardCharsets.ISO_8859_1));
+            long delay = delayNanos;
+            if (delay > 0) {
+                sleep(delay); // the request reaches the server that much later: a longer time to first byte
+            }
             out.write(h);
             long body = contentLength(new String(h, StandardCharsets.ISO_8859_1));
             byte[] buf = new byte[8192];
@@ -159,15 +216,21 @@ final class CountingProxy implements AutoCloseable {
         return 0;
     }
 
-    /** Server to client: forwards and counts every byte. */
+    /** Server to client: forwards and counts every byte, no faster than the cap. */
     private void pumpDown(Socket up, Socket client) {
         byte[] buf = new byte[1 << 16];
+        long start = System.nanoTime();
+        long sent = 0;
         try (InputStream in = up.getInputStream(); OutputStream out = client.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 bytesDown.add(n);
                 out.write(buf, 0, n);
                 out.flush();
+                sent += n;
+                if (bytesPerSecond > 0) {
+                    sleep(sent * 1_000_000_000L / bytesPerSecond - (System.nanoTime() - start));
+                }
             }
         } catch (IOException e) {
             // either side hung up
@@ -179,6 +242,38 @@ final class CountingProxy implements AutoCloseable {
                 // closing anyway
             }
         }
+    }
+
+    private static void sleep(long nanos) throws InterruptedIOException {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("proxy closed");
+        }
+    }
+
+    /**
+     * A proxy process for shell scripts: prints its endpoint, then a line of counts for every line
+     * read from stdin, and again when stdin ends (then it exits).
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: CountingProxy http://HOST:PORT   (delay: " + DELAY_ENV + ", cap: " + BANDWIDTH_ENV + ")");
+            System.exit(2);
+        }
+        try (CountingProxy p = new CountingProxy(URI.create(args[0]))) {
+            System.out.println(p.endpoint());
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+            while (in.readLine() != null) {
+                System.out.println(p.snapshot());
+            }
+            System.out.println(p.snapshot());
+        }
+        System.exit(0);
     }
 
     @Override

@@ -38,13 +38,11 @@ class SessionTest {
         replica = Ltxvfs.register("session-test", "file://" + dir.resolve("replica"));
         replica.start().join();
         workers = new WorkerPool(2, 4);
-        runner = new QueryRunner(workers, Duration.ofSeconds(2), 1000);
-        runner.addDatabase("session-test");
+        runner = new QueryRunner(Ltxvfs.registry(), workers, Duration.ofSeconds(2), 1000);
     }
 
     @AfterAll
     static void tearDown() {
-        runner.close();
         workers.close();
         Ltxvfs.unregister("session-test");
     }
@@ -156,8 +154,8 @@ class SessionTest {
 
     @Test
     void valuesAndRowsPastMaxBytesFailNamingTheLimitBeforeTheyAreCopied() {
-        try (QueryRunner small = new QueryRunner(workers, Duration.ofSeconds(5), 1000, 64 * 1024)) {
-            small.addDatabase("session-test");
+        {
+            QueryRunner small = new QueryRunner(Ltxvfs.registry(), workers, Duration.ofSeconds(5), 1000, 64 * 1024);
             for (String sql : new String[] {"SELECT zeroblob(500000000)", "SELECT randomblob(900000000)",
                     "SELECT printf('%.40000c', 'x'), printf('%.40000c', 'y')"}) {
                 Session s = small.open("session-test", null, true, null).join();

@@ -113,6 +113,11 @@ public final class ReferenceVfs {
      * minus {@code AWS_CA_BUNDLE}, which makes the extension's S3 client refuse to start.
      */
     public Result run(Map<String, String> env, String sql) {
+        return run(env, sql, TIMEOUT_SECONDS);
+    }
+
+    /** As {@link #run(Map, String)}, killing the process after {@code timeoutSeconds}. */
+    public Result run(Map<String, String> env, String sql, long timeoutSeconds) {
         try {
             Path work = Files.createTempDirectory("ltxvfs-ref");
             Path log = work.resolve("litestream.log");
@@ -127,9 +132,9 @@ public final class ReferenceVfs {
                 pe.put("LITESTREAM_LOG_FILE", log.toString()); // else its log lines mix with result rows
                 pe.putAll(env);
                 Process p = pb.start();
-                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor();
-                    throw new IllegalStateException("reference VFS took over " + TIMEOUT_SECONDS + " s (an empty replica"
+                    throw new IllegalStateException("reference VFS took over " + timeoutSeconds + " s (an empty replica"
                             + " makes it wait forever); its log: " + read(log));
                 }
                 String out = read(work.resolve("out"));
