@@ -1,6 +1,9 @@
 package dev.ltxvfs.api;
 
+import dev.ltxvfs.cache.HydrateMode;
 import dev.ltxvfs.cache.PageCache;
+import io.quarkus.runtime.configuration.MemorySize;
+import java.util.concurrent.ForkJoinPool;
 import dev.ltxvfs.sql.QueryRunner;
 import dev.ltxvfs.sql.WorkerPool;
 import dev.ltxvfs.store.ReplicaUrl;
@@ -50,7 +53,12 @@ public class Databases {
     }
 
     void start(@Observes StartupEvent ev) {
-        config.cache().maxSize().ifPresent(s -> Ltxvfs.configureCache(s.asLongValue()));
+        var cache = config.cache();
+        if (cache.maxSize().isPresent() || cache.readaheadMax().asLongValue() != PageCache.DEFAULT_READAHEAD_MAX_BYTES
+                || cache.readaheadBudget().asLongValue() != PageCache.DEFAULT_READAHEAD_BUDGET_BYTES) {
+            Ltxvfs.configureCache(new PageCache(cache.maxSize().map(MemorySize::asLongValue).orElse(PageCache.defaultMaxBytes()),
+                    (int) cache.readaheadMax().asLongValue(), cache.readaheadBudget().asLongValue(), ForkJoinPool.commonPool()));
+        }
         // Registering the VFS takes about a second in a cold JVM: it runs beside the index builds
         // that add() starts (Ltxvfs.register waits for it; a failure surfaces there).
         Thread.ofPlatform().name("ltxvfs-vfs-init").start(() -> {
@@ -70,7 +78,7 @@ public class Databases {
                 LOG.warn("no databases configured (ltxvfs.databases.<name>.replica-url) and the demo is disabled");
             }
         }
-        config.databases().forEach((name, d) -> add(name, d.replicaUrl(), d.pollInterval()));
+        config.databases().forEach((name, d) -> add(name, d.replicaUrl(), d.pollInterval(), d.hydrate()));
     }
 
     private void startDemo() {
@@ -81,16 +89,16 @@ public class Databases {
                 if (DemoDataset.ensure(dir, Instant.now())) {
                     LOG.infof("wrote the demo replica (%d transactions) to %s", DemoDataset.TRANSACTIONS, dir);
                 }
-                add(DEMO, ReplicaUrl.file(dir).toString(), Duration.ofSeconds(1));
+                add(DEMO, ReplicaUrl.file(dir).toString(), Duration.ofSeconds(1), HydrateMode.AUTO);
             } catch (Exception e) {
                 LOG.errorf("cannot prepare the demo database in %s: %s", config.demo().dir(), e.getMessage());
             }
         });
     }
 
-    synchronized void add(String name, String url, Duration pollInterval) {
+    synchronized void add(String name, String url, Duration pollInterval, HydrateMode hydrate) {
         String location = ReplicaUrl.parse(url).toString();
-        ReplicaDatabase db = Ltxvfs.register(name, url, config.storage().readTimeout());
+        ReplicaDatabase db = Ltxvfs.register(name, url, config.storage().readTimeout(), hydrate);
         served.put(name, new ServedDatabase(name, location, db, pollInterval));
         metrics.bind(name, db, this);
         runner.addDatabase(name);

@@ -1,5 +1,6 @@
 package dev.ltxvfs.api;
 
+import dev.ltxvfs.cache.HydrateMode;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -26,6 +27,10 @@ public interface LtxvfsConfig {
         /** How often level 0 is polled for new transactions. */
         @WithDefault("1s")
         Duration pollInterval();
+
+        /** Read the whole database into the cache once its index is built: auto (when it fits in half the cache), on, off. */
+        @WithDefault("auto")
+        HydrateMode hydrate();
     }
 
     Cache cache();
@@ -33,6 +38,14 @@ public interface LtxvfsConfig {
     interface Cache {
         /** Bytes of decompressed pages kept, shared by all databases; default a quarter of the heap. */
         Optional<MemorySize> maxSize();
+
+        /** The largest window sequential readahead grows to (from 64 KiB, doubling). */
+        @WithDefault("8M")
+        MemorySize readaheadMax();
+
+        /** Readahead bytes each database may have in flight. */
+        @WithDefault("32M")
+        MemorySize readaheadBudget();
     }
 
     Workers workers();

@@ -1,5 +1,6 @@
 package dev.ltxvfs.vfs;
 
+import dev.ltxvfs.cache.HydrateMode;
 import dev.ltxvfs.cache.PageCache;
 import dev.ltxvfs.store.ReplicaStores;
 import java.time.Duration;
@@ -41,11 +42,16 @@ public final class Ltxvfs {
     }
 
     /** Sets the shared cache's size; only before the first database is registered. */
-    public static synchronized void configureCache(long maxBytes) {
+    public static void configureCache(long maxBytes) {
+        configureCache(new PageCache(maxBytes));
+    }
+
+    /** Sets the shared cache (size, readahead); only before the first database is registered. */
+    public static synchronized void configureCache(PageCache c) {
         if (cache != null && !OPEN.isEmpty()) {
             throw new IllegalStateException("the page cache is in use; configure it before registering databases");
         }
-        cache = new PageCache(maxBytes);
+        cache = c;
     }
 
     /** Registers the VFS (once) and serves {@code replicaUrl} as database {@code name}. */
@@ -53,9 +59,22 @@ public final class Ltxvfs {
         return register(name, replicaUrl, DEFAULT_READ_DEADLINE);
     }
 
-    public static synchronized ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline) {
+    public static ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline) {
+        return register(name, replicaUrl, readDeadline, HydrateMode.AUTO);
+    }
+
+    /**
+     * As {@link #register(String, String)}, choosing whether the database is read whole into the
+     * cache once its index is built ({@link HydrateMode#AUTO}: when it fits in half the cache).
+     */
+    public static ReplicaDatabase register(String name, String replicaUrl, HydrateMode hydrate) {
+        return register(name, replicaUrl, DEFAULT_READ_DEADLINE, hydrate);
+    }
+
+    public static synchronized ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline,
+            HydrateMode hydrate) {
         ReplicaDatabase db = new ReplicaDatabase(name, ReplicaStores.open(replicaUrl), cache(), readDeadline,
-                DEFAULT_OPEN_DEADLINE);
+                DEFAULT_OPEN_DEADLINE, hydrate);
         // The index build (storage round trips) starts first and overlaps the VFS registration
         // (loading SQLite and the extension, binding FFM calls: about a second in a cold JVM).
         db.start();
@@ -89,7 +108,7 @@ public final class Ltxvfs {
         }
         LitestreamVfs.setFallback(name -> OPEN.computeIfAbsent("\0default", k -> {
             ReplicaDatabase db = new ReplicaDatabase("default", ReplicaStores.open(url), cache(), DEFAULT_READ_DEADLINE,
-                    DEFAULT_OPEN_DEADLINE);
+                    DEFAULT_OPEN_DEADLINE, HydrateMode.AUTO);
             db.start();
             return db;
         }));

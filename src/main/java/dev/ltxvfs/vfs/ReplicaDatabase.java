@@ -1,7 +1,9 @@
 package dev.ltxvfs.vfs;
 
+import dev.ltxvfs.cache.HydrateMode;
 import dev.ltxvfs.cache.PageCache;
-import dev.ltxvfs.cache.StoreHandle;
+import dev.ltxvfs.cache.ReadStream;
+import dev.ltxvfs.cache.ReplicaPages;
 import dev.ltxvfs.index.IndexSnapshot;
 import dev.ltxvfs.index.LiveReplica;
 import dev.ltxvfs.index.NoLtxFilesException;
@@ -19,24 +21,30 @@ import java.util.concurrent.TimeoutException;
 /**
  * A database served by the VFS from a Litestream replica: the live state kept by a
  * {@link LiveReplica}, point-in-time states built on demand, pages from the shared
- * {@link PageCache}. One per database, shared by all its connections.
+ * {@link PageCache} through its {@link ReplicaPages}. One per database, shared by all its
+ * connections. Once the index is first built, the database is hydrated into the cache if its
+ * {@link HydrateMode} says so.
  */
 public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
     private final String name;
     private final LiveReplica replica;
-    private final PageCache cache;
-    private final StoreHandle handle;
-    private final Duration readDeadline;
+    private final ReplicaPages pages;
+    private final HydrateMode hydrate;
     private final Duration openDeadline;
     private volatile CompletableFuture<IndexSnapshot> opening;
     private volatile SnapshotView live;
 
+    /** A database that is not hydrated. */
     public ReplicaDatabase(String name, ReplicaStore store, PageCache cache, Duration readDeadline, Duration openDeadline) {
+        this(name, store, cache, readDeadline, openDeadline, HydrateMode.OFF);
+    }
+
+    public ReplicaDatabase(String name, ReplicaStore store, PageCache cache, Duration readDeadline, Duration openDeadline,
+            HydrateMode hydrate) {
         this.name = name;
         this.replica = new LiveReplica(store);
-        this.cache = cache;
-        this.handle = cache.register(store);
-        this.readDeadline = readDeadline;
+        this.pages = new ReplicaPages(cache, store, readDeadline);
+        this.hydrate = hydrate;
         this.openDeadline = openDeadline;
     }
 
@@ -45,6 +53,11 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
         CompletableFuture<IndexSnapshot> f = opening;
         if (f == null || (f.isCompletedExceptionally() && replica.current() == null)) {
             opening = f = replica.rebuild().subscribeAsCompletionStage();
+            f.thenAccept(s -> {
+                if (hydrate.hydrates(s, pages.cache())) {
+                    pages.hydrate(replica::current);
+                }
+            });
         }
         return f;
     }
@@ -63,16 +76,19 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
         return replica;
     }
 
-    PageCache cache() {
-        return cache;
+    public HydrateMode hydrateMode() {
+        return hydrate;
     }
 
-    StoreHandle handle() {
-        return handle;
+    /** Percent of the database hydration has read into the cache; 0 when it is not hydrated. */
+    @Override
+    public double hydrationProgress() {
+        return pages.hydrationProgress();
     }
 
-    Duration readDeadline() {
-        return readDeadline;
+    @Override
+    public ReadStream newStream() {
+        return pages.newStream();
     }
 
     public boolean ready() {
@@ -87,7 +103,7 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
         }
         SnapshotView v = live;
         if (v == null || v.snapshot() != s) {
-            live = v = new SnapshotView(this, s);
+            live = v = new SnapshotView(s, pages, this::replanExactly);
         }
         return v;
     }
@@ -96,8 +112,8 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
     public ReplicaView at(String when) throws IOException {
         Instant t = TimeSpec.parse(when, Instant.now());
         // A time before the oldest state fails in await() with a PointInTimeException naming it.
-        return new SnapshotView(this, await(replica.at(t).subscribeAsCompletionStage(), openDeadline,
-                "database '" + name + "' at " + t));
+        return new SnapshotView(await(replica.at(t).subscribeAsCompletionStage(), openDeadline,
+                "database '" + name + "' at " + t), pages, this::replanExactly);
     }
 
     /**
@@ -151,7 +167,7 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
 
     @Override
     public void close() {
-        cache.invalidate(handle);
+        pages.close();
         replica.store().close();
     }
 }
