@@ -2,34 +2,29 @@ package dev.ltxvfs.api;
 
 import dev.ltxvfs.cache.HydrateMode;
 import dev.ltxvfs.cache.PageCache;
-import io.quarkus.runtime.configuration.MemorySize;
-import java.util.concurrent.ForkJoinPool;
-import dev.ltxvfs.sql.QueryRunner;
 import dev.ltxvfs.sql.WorkerPool;
+import dev.ltxvfs.store.ReplicaStores;
 import dev.ltxvfs.store.ReplicaUrl;
+import dev.ltxvfs.vfs.DatabaseRegistry;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.Ltxvfs;
 import dev.ltxvfs.vfs.ReplicaDatabase;
+import dev.ltxvfs.vfs.VfsDatabase;
 import dev.ltxvfs.writer.DemoDataset;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.Scheduler;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * The databases this service serves: registered with the VFS at startup (their indexes build in
- * the background while Quarkus finishes starting), polled by the Quarkus scheduler, closed at
- * shutdown. With none configured, the generated {@code demo} database.
+ * What the service serves, from configuration: the configured databases (their indexes build in
+ * the background while Quarkus finishes starting), or the generated {@code demo} database. The
+ * {@link DatabaseRegistry} owns them (open, poll, close); this bean only tells it what to serve,
+ * binds metrics as databases open and close, and answers what the API and health checks ask.
  */
 @ApplicationScoped
 public class Databases {
@@ -37,28 +32,21 @@ public class Databases {
     public static final String DEMO = "demo";
 
     private final LtxvfsConfig config;
-    private final Scheduler scheduler;
+    private final DatabaseRegistry registry;
+    private final WorkerPool workers;
     private final Metrics metrics;
-    private final Map<String, ServedDatabase> served = new ConcurrentHashMap<>();
-    private volatile QueryRunner runner;
-    private volatile WorkerPool workers;
 
     /** A database and where it comes from (URL without credentials), for logs and the API. */
     public record ServedDatabase(String name, String location, ReplicaDatabase db, Duration pollInterval) {}
 
-    Databases(LtxvfsConfig config, Scheduler scheduler, Metrics metrics) {
-        this.metrics = metrics;
+    Databases(LtxvfsConfig config, DatabaseRegistry registry, WorkerPool workers, Metrics metrics) {
         this.config = config;
-        this.scheduler = scheduler;
+        this.registry = registry;
+        this.workers = workers;
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent ev) {
-        var cache = config.cache();
-        if (cache.maxSize().isPresent() || cache.readaheadMax().asLongValue() != PageCache.DEFAULT_READAHEAD_MAX_BYTES
-                || cache.readaheadBudget().asLongValue() != PageCache.DEFAULT_READAHEAD_BUDGET_BYTES) {
-            Ltxvfs.configureCache(new PageCache(cache.maxSize().map(MemorySize::asLongValue).orElse(PageCache.defaultMaxBytes()),
-                    (int) cache.readaheadMax().asLongValue(), cache.readaheadBudget().asLongValue(), ForkJoinPool.commonPool()));
-        }
         // Registering the VFS takes about a second in a cold JVM: it runs beside the index builds
         // that add() starts (Ltxvfs.register waits for it; a failure surfaces there).
         Thread.ofPlatform().name("ltxvfs-vfs-init").start(() -> {
@@ -68,9 +56,20 @@ public class Databases {
                 LOG.debugf("registering the VFS in the background failed (retried on first use): %s", e.getMessage());
             }
         });
-        workers = new WorkerPool(config.workers().size(), config.workers().queue());
-        runner = new QueryRunner(workers, config.query().timeout(), config.query().maxRows(),
-                config.query().maxBytes().asLongValue());
+        registry.addListener(new DatabaseRegistry.Listener() {
+            @Override
+            public void opened(String name, VfsDatabase db) {
+                if (db instanceof ReplicaDatabase r) {
+                    metrics.bind(name, r);
+                    logWhenReady(name, r);
+                }
+            }
+
+            @Override
+            public void closed(String name, VfsDatabase db) {
+                metrics.unbind(name);
+            }
+        });
         if (config.databases().isEmpty()) {
             if (config.demo().enabled()) {
                 startDemo();
@@ -96,14 +95,18 @@ public class Databases {
         });
     }
 
-    synchronized void add(String name, String url, Duration pollInterval, HydrateMode hydrate) {
+    private void add(String name, String url, Duration pollInterval, HydrateMode hydrate) {
         String location = ReplicaUrl.parse(url).toString();
-        ReplicaDatabase db = Ltxvfs.register(name, url, config.storage().readTimeout(), hydrate);
-        served.put(name, new ServedDatabase(name, location, db, pollInterval));
-        metrics.bind(name, db, this);
-        runner.addDatabase(name);
-        long t0 = System.nanoTime();
         LOG.infof("serving database '%s' from %s (poll every %d ms)", name, location, pollInterval.toMillis());
+        registry.serve(name, location,
+                () -> new ReplicaDatabase(name, ReplicaStores.open(url), registry.cache(), config.storage().readTimeout(),
+                        config.storage().openTimeout(), hydrate),
+                DatabaseRegistry.Polling.background(pollInterval));
+        LitestreamVfs.register();
+    }
+
+    private static void logWhenReady(String name, ReplicaDatabase db) {
+        long t0 = System.nanoTime();
         db.start().whenComplete((s, e) -> {
             if (e != null) {
                 LOG.errorf("database '%s': cannot build the index yet (retrying every poll): %s", name, rootMessage(e));
@@ -112,27 +115,6 @@ public class Databases {
                         name, s.txid(), s.commit(), s.pageSize(), s.plan().size(), (System.nanoTime() - t0) / 1_000_000);
             }
         });
-        scheduler.newJob("poll-" + name)
-                .setInterval(pollInterval.toMillis() + "ms")
-                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                .setAsyncTask(ex -> poll(name, db))
-                .schedule();
-    }
-
-    private Uni<Void> poll(String name, ReplicaDatabase db) {
-        long before = db.ready() ? db.replica().current().txid() : -1;
-        return Uni.createFrom().completionStage(db.poll())
-                .onItem().invoke(advanced -> {
-                    if (advanced) {
-                        var s = db.replica().current();
-                        LOG.infof("database '%s' advanced from TXID %016x to %016x (%d pages)", name, before, s.txid(), s.commit());
-                    }
-                })
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("database '%s': poll failed, retrying next tick: %s", name, rootMessage(e));
-                    return false;
-                })
-                .replaceWithVoid();
     }
 
     static String rootMessage(Throwable e) {
@@ -144,42 +126,37 @@ public class Databases {
     }
 
     void stop(@Observes ShutdownEvent ev) {
-        served.keySet().forEach(n -> scheduler.unscheduleJob("poll-" + n));
-        if (workers != null) {
-            workers.close(); // lets running queries finish (graceful shutdown)
-        }
-        if (runner != null) {
-            runner.close();
-        }
-        served.keySet().forEach(Ltxvfs::unregister);
+        workers.close(); // lets running queries finish (graceful shutdown)
+        registry.close();
+        Ltxvfs.use(null);
     }
 
-    public QueryRunner runner() {
-        return runner;
-    }
-
-    public WorkerPool workers() {
-        return workers;
-    }
-
+    /** The open database served as {@code name}, or null. */
     public ServedDatabase get(String name) {
-        return served.get(name);
+        return registry.find(name).filter(s -> s.name().equals(name)).map(Databases::served).orElse(null);
     }
 
+    /** The open databases, by name. */
     public Collection<ServedDatabase> all() {
-        return new TreeMap<>(served).values();
+        return registry.served().stream().map(Databases::served).filter(s -> s != null).toList();
+    }
+
+    private static ServedDatabase served(DatabaseRegistry.Served s) {
+        return s.database() instanceof ReplicaDatabase db ? new ServedDatabase(s.name(), s.location(), db, s.polling().interval())
+                : null;
     }
 
     public boolean allReady() {
-        if (served.isEmpty()) {
+        Collection<ServedDatabase> all = all();
+        if (all.isEmpty()) {
             // Nothing to wait for only when nothing is configured and no demo is coming.
             return config.databases().isEmpty() && !config.demo().enabled();
         }
-        return served.values().stream().allMatch(s -> s.db().ready())
-                && served.keySet().containsAll(config.databases().keySet());
+        return all.stream().allMatch(s -> s.db().ready())
+                && all.stream().map(ServedDatabase::name).toList().containsAll(config.databases().keySet());
     }
 
     public PageCache cache() {
-        return Ltxvfs.cache();
+        return registry.cache();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ltxvfs.api;
 
+import dev.ltxvfs.sql.WorkerPool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -9,14 +10,14 @@ import org.eclipse.microprofile.health.Liveness;
 @Liveness
 @ApplicationScoped
 public class LivenessCheck implements HealthCheck {
-    private final Databases databases;
+    private final WorkerPool workers;
 
-    LivenessCheck(Databases databases) {
-        this.databases = databases;
+    LivenessCheck(WorkerPool workers) {
+        this.workers = workers;
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("workers").status(databases.workers() != null).build();
+        return HealthCheckResponse.named("workers").status(workers.running()).build();
     }
 }

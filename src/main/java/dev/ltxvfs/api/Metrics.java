@@ -1,11 +1,13 @@
 package dev.ltxvfs.api;
 
+import dev.ltxvfs.cache.PageCache;
 import dev.ltxvfs.sql.QueryException;
-import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.sql.WorkerPool;
 import dev.ltxvfs.vfs.ReplicaDatabase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -18,10 +20,17 @@ import java.util.concurrent.CompletionException;
 @ApplicationScoped
 public class Metrics {
     private final MeterRegistry registry;
-    private volatile boolean cacheBound;
 
-    Metrics(MeterRegistry registry) {
+    Metrics(MeterRegistry registry, PageCache cache, WorkerPool workers) {
         this.registry = registry;
+        FunctionCounter.builder("ltxvfs.cache.hits", cache, c -> c.stats().hits()).register(registry);
+        FunctionCounter.builder("ltxvfs.cache.misses", cache, c -> c.stats().misses()).register(registry);
+        FunctionCounter.builder("ltxvfs.cache.evictions", cache, c -> c.stats().evictions()).register(registry);
+        FunctionCounter.builder("ltxvfs.cache.fetches", cache, c -> c.stats().fetches()).register(registry);
+        Gauge.builder("ltxvfs.cache.bytes", cache, c -> c.stats().bytes()).register(registry);
+        Gauge.builder("ltxvfs.cache.max.bytes", cache, c -> c.stats().maxBytes()).register(registry);
+        Gauge.builder("ltxvfs.workers.queue", workers, WorkerPool::queued).description("Queries waiting for a worker").register(registry);
+        Gauge.builder("ltxvfs.workers.active", workers, WorkerPool::active).register(registry);
     }
 
     /** One finished query: latency by database and outcome, rows returned. */
@@ -48,8 +57,8 @@ public class Metrics {
         return t instanceof QueryException q ? q.kind().name().toLowerCase(Locale.ROOT) : "error";
     }
 
-    /** Gauges and counters of one served database. */
-    void bind(String name, ReplicaDatabase db, Databases databases) {
+    /** Gauges and counters of one open database. */
+    void bind(String name, ReplicaDatabase db) {
         Tags tags = Tags.of("db", name);
         var store = db.replica().store().stats();
         Gauge.builder("ltxvfs.replica.txid", db, d -> d.ready() ? d.replica().current().txid() : -1).tags(tags).register(registry);
@@ -71,26 +80,23 @@ public class Metrics {
         FunctionCounter.builder("ltxvfs.store.bytes", store, s -> s.bytes.sum()).tags(tags).register(registry);
         FunctionCounter.builder("ltxvfs.store.retries", store, s -> s.retries.sum()).tags(tags).register(registry);
         FunctionCounter.builder("ltxvfs.store.failures", store, s -> s.failures.sum()).tags(tags).register(registry);
-        bindShared(databases);
+    }
+
+    /** Drops the meters of a closed database, which would otherwise keep it reachable. */
+    void unbind(String name) {
+        for (Meter m : registry.find("ltxvfs.replica").tag("db", name).meters()) {
+            registry.remove(m);
+        }
+        for (Meter m : registry.find("ltxvfs.index").tag("db", name).meters()) {
+            registry.remove(m);
+        }
+        for (Meter m : registry.find("ltxvfs.store").tag("db", name).meters()) {
+            registry.remove(m);
+        }
     }
 
     private static double perMinute(dev.ltxvfs.index.LiveReplica r, boolean lists) {
         var rate = r.requestsPerMinute();
         return rate == null ? Double.NaN : lists ? rate.lists() : rate.gets();
-    }
-
-    private synchronized void bindShared(Databases databases) {
-        if (cacheBound) {
-            return;
-        }
-        cacheBound = true;
-        FunctionCounter.builder("ltxvfs.cache.hits", Ltxvfs.class, c -> Ltxvfs.cache().stats().hits()).register(registry);
-        FunctionCounter.builder("ltxvfs.cache.misses", Ltxvfs.class, c -> Ltxvfs.cache().stats().misses()).register(registry);
-        FunctionCounter.builder("ltxvfs.cache.evictions", Ltxvfs.class, c -> Ltxvfs.cache().stats().evictions()).register(registry);
-        FunctionCounter.builder("ltxvfs.cache.fetches", Ltxvfs.class, c -> Ltxvfs.cache().stats().fetches()).register(registry);
-        Gauge.builder("ltxvfs.cache.bytes", Ltxvfs.class, c -> Ltxvfs.cache().stats().bytes()).register(registry);
-        Gauge.builder("ltxvfs.cache.max.bytes", Ltxvfs.class, c -> Ltxvfs.cache().stats().maxBytes()).register(registry);
-        Gauge.builder("ltxvfs.workers.queue", databases, d -> d.workers().queued()).description("Queries waiting for a worker").register(registry);
-        Gauge.builder("ltxvfs.workers.active", databases, d -> d.workers().active()).register(registry);
     }
 }

@@ -4,6 +4,7 @@ import dev.ltxvfs.sql.Cursor;
 import dev.ltxvfs.sql.QueryException;
 import dev.ltxvfs.sql.QueryRequest;
 import dev.ltxvfs.sql.QueryResult;
+import dev.ltxvfs.sql.QueryRunner;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -28,11 +29,11 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 public class QueryResource {
     static final int STREAM_BATCH = 256;
 
-    private final Databases databases;
+    private final QueryRunner runner;
     private final Metrics metrics;
 
-    QueryResource(Databases databases, Metrics metrics) {
-        this.databases = databases;
+    QueryResource(QueryRunner runner, Metrics metrics) {
+        this.runner = runner;
         this.metrics = metrics;
     }
 
@@ -41,7 +42,7 @@ public class QueryResource {
     public Uni<QueryResult> query(@RestPath String db, QueryBody body) {
         QueryRequest req = request(db, body);
         long t0 = System.nanoTime();
-        return Uni.createFrom().completionStage(() -> databases.runner().query(req))
+        return Uni.createFrom().completionStage(() -> runner.query(req))
                 .onItemOrFailure().invoke((r, e) -> metrics.query(db, t0, e, r == null ? 0 : r.rows().size()));
     }
 
@@ -52,11 +53,11 @@ public class QueryResource {
         QueryRequest req = request(db, body);
         long t0 = System.nanoTime();
         long[] count = {0};
-        return Uni.createFrom().completionStage(() -> databases.runner().open(req))
+        return Uni.createFrom().completionStage(() -> runner.open(req))
                 .onItem().transformToMulti(cursor -> {
                     Multi<Object> header = Multi.createFrom().item(header(cursor));
                     Multi<Object> rows = Multi.createBy().repeating()
-                            .completionStage(() -> databases.runner().onWorker(() -> cursor.fetch(STREAM_BATCH)))
+                            .completionStage(() -> runner.onWorker(() -> cursor.fetch(STREAM_BATCH)))
                             .until(List::isEmpty)
                             .onItem().transformToIterable(batch -> {
                                 count[0] += batch.size();
@@ -70,7 +71,7 @@ public class QueryResource {
     }
 
     private void close(Cursor cursor) {
-        databases.runner().onWorker(() -> {
+        runner.onWorker(() -> {
             cursor.close();
             return null;
         }).exceptionally(e -> {
@@ -96,9 +97,6 @@ public class QueryResource {
     private QueryRequest request(String db, QueryBody body) {
         if (body == null || body.sql() == null || body.sql().isBlank()) {
             throw new QueryException(QueryException.Kind.BAD_REQUEST, "the request needs a JSON body with \"sql\"");
-        }
-        if (databases.get(db) == null) {
-            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + db + "'");
         }
         return new QueryRequest(db, body.sql(), decodeBlobs(body.params()), body.at(), body.maxRows());
     }

@@ -35,6 +35,7 @@ public final class LiveReplica {
     /** MinTXID of the newest level-1 file seen: where a gap recovery starts listing level 1. */
     private volatile long level1Seek;
     private final RequestRate rate;
+    private final ReplicaHistory history;
 
     public final LongAdder polls = new LongAdder();
     public final LongAdder pollFailures = new LongAdder();
@@ -50,6 +51,12 @@ public final class LiveReplica {
         this.builder = new IndexBuilder(store);
         this.reader = new FileIndexReader(store);
         this.rate = new RequestRate(store.stats(), 60_000);
+        this.history = new ReplicaHistory(store);
+    }
+
+    /** The restorable moments of this replica (listed on demand; headers cached). */
+    public ReplicaHistory history() {
+        return history;
     }
 
     public ReplicaStore store() {

@@ -45,6 +45,13 @@ public final class RestorePlanner {
     }
 
     public Uni<RestorePlan> plan(RestoreTarget target) {
+        return listAll(store).onItem().transformToUni(all -> target instanceof RestoreTarget.AtTime at
+                ? planAt(all, at)
+                : calculate(all, target));
+    }
+
+    /** Every file of levels 9..0: one LIST per level (more for levels past a listing page), in parallel. */
+    static Uni<List<LtxFileInfo>> listAll(ReplicaStore store) {
         List<Uni<List<LtxFileInfo>>> listings = new ArrayList<>();
         for (int level = PlanCalculator.SNAPSHOT_LEVEL; level >= 0; level--) {
             listings.add(store.list(level, 0));
@@ -57,9 +64,7 @@ public final class RestorePlanner {
                 all.addAll(files);
             }
             return all;
-        }).onItem().transformToUni(all -> target instanceof RestoreTarget.AtTime at
-                ? planAt(all, at)
-                : calculate(all, target));
+        });
     }
 
     private Uni<RestorePlan> calculate(List<LtxFileInfo> files, RestoreTarget target) {

@@ -18,6 +18,7 @@ final class ConnectionPool implements AutoCloseable {
     private final String url;
     private final SQLiteConfig config;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
 
     ConnectionPool(String database) {
         this.url = "jdbc:sqlite:file:" + database + "?vfs=litestream";
@@ -51,6 +52,9 @@ final class ConnectionPool implements AutoCloseable {
             }
             s.execute("PRAGMA litestream_time = 'latest'");
             idle.addFirst(c);
+            if (closed) {
+                close(); // the database closed while c was out
+            }
         } catch (SQLException | RuntimeException e) {
             discard(c);
         }
@@ -66,6 +70,7 @@ final class ConnectionPool implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         Connection c;
         while ((c = idle.pollFirst()) != null) {
             discard(c);

@@ -1,5 +1,6 @@
 package dev.ltxvfs.sql;
 
+import dev.ltxvfs.vfs.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,10 +14,12 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * An open query: one read transaction on one borrowed connection, so every batch comes from the
  * same snapshot. Each call runs on a worker thread (SQLite may block in xRead); calls are
- * sequential, never concurrent. {@link #close()} returns the connection.
+ * sequential, never concurrent. {@link #close()} returns the connection and the lease on the
+ * database, which stays open meanwhile.
  */
 public final class Cursor implements AutoCloseable {
     private final QueryRunner runner;
+    private final Lease lease;
     private final ConnectionPool pool;
     private final Connection connection;
     private final PreparedStatement statement;
@@ -30,9 +33,10 @@ public final class Cursor implements AutoCloseable {
     private boolean done;
     private boolean closed;
 
-    Cursor(QueryRunner runner, ConnectionPool pool, Connection connection, PreparedStatement statement,
+    Cursor(QueryRunner runner, Lease lease, ConnectionPool pool, Connection connection, PreparedStatement statement,
             ScheduledFuture<?> deadline, long started) throws SQLException {
         this.runner = runner;
+        this.lease = lease;
         this.pool = pool;
         this.connection = connection;
         this.statement = statement;
@@ -127,6 +131,8 @@ public final class Cursor implements AutoCloseable {
             pool.giveBack(connection);
         } catch (SQLException | RuntimeException e) {
             pool.discard(connection);
+        } finally {
+            lease.close();
         }
     }
 }

@@ -1,7 +1,11 @@
 package dev.ltxvfs.sql;
 
+import dev.ltxvfs.vfs.DatabaseRegistry;
+import dev.ltxvfs.vfs.Lease;
 import dev.ltxvfs.vfs.LitestreamVfs;
+import dev.ltxvfs.vfs.NoSuchDatabaseException;
 import dev.ltxvfs.vfs.PointInTimeException;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -9,9 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.sqlite.SQLiteException;
@@ -20,33 +22,29 @@ import org.sqlite.SQLiteException;
  * Runs read queries against databases served by the litestream VFS, on the bounded
  * {@link WorkerPool}: guard, point in time, one read transaction, deadline, limits, and errors
  * turned into {@link QueryException}s a client can act on.
+ *
+ * <p>Databases are found in the {@link DatabaseRegistry}: a query holds a {@link Lease} on its
+ * database from borrowing a connection to giving it back, and each database's connection pool is
+ * an attachment of the registry's entry, closed with the database.
  */
-public final class QueryRunner implements AutoCloseable {
+public final class QueryRunner {
+    private final DatabaseRegistry registry;
     private final WorkerPool workers;
-    private final Map<String, ConnectionPool> pools = new ConcurrentHashMap<>();
     private final Duration timeout;
     private final int defaultMaxRows;
     private final long maxBytes;
 
-    public QueryRunner(WorkerPool workers, Duration timeout, int defaultMaxRows) {
-        this(workers, timeout, defaultMaxRows, Long.MAX_VALUE);
+    public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows) {
+        this(registry, workers, timeout, defaultMaxRows, Long.MAX_VALUE);
     }
 
     /** @param maxBytes most bytes of values in one whole answer; past it the answer is truncated */
-    public QueryRunner(WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes) {
+    public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes) {
+        this.registry = registry;
         this.workers = workers;
         this.timeout = timeout;
         this.defaultMaxRows = defaultMaxRows;
         this.maxBytes = maxBytes;
-    }
-
-    /** Makes {@code name} queryable; it must be registered with the VFS under the same name. */
-    public void addDatabase(String name) {
-        pools.computeIfAbsent(name, ConnectionPool::new);
-    }
-
-    public boolean hasDatabase(String name) {
-        return pools.containsKey(name);
     }
 
     public WorkerPool workers() {
@@ -85,32 +83,47 @@ public final class QueryRunner implements AutoCloseable {
      * read transaction, interrupted at the query timeout, returned to the pool afterwards.
      */
     public <T> CompletableFuture<T> session(String database, java.util.function.Function<Session, T> work) {
-        ConnectionPool pool = pools.get(database);
-        if (pool == null) {
-            return CompletableFuture.failedFuture(
-                    new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + database + "'"));
-        }
         return withDeadline(workers.submit(() -> {
-            LitestreamVfs.clearLastFailure();
-            Connection c;
-            try {
-                c = pool.borrow();
-                c.setAutoCommit(false); // one read transaction: every statement sees one snapshot
-            } catch (SQLException e) {
-                throw classify(e);
-            }
-            Session s = new Session(this, c, defaultMaxRows);
-            ScheduledFuture<?> deadline = workers.timer().schedule(() -> {
-                s.expire();
-                interrupt(c);
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            try {
-                return work.apply(s);
-            } finally {
-                deadline.cancel(false);
-                pool.giveBack(c);
+            try (Lease lease = acquire(database)) {
+                ConnectionPool pool = pool(lease);
+                LitestreamVfs.clearLastFailure();
+                Connection c;
+                try {
+                    c = pool.borrow();
+                    c.setAutoCommit(false); // one read transaction: every statement sees one snapshot
+                } catch (SQLException e) {
+                    throw classify(e);
+                }
+                Session s = new Session(this, c, defaultMaxRows);
+                ScheduledFuture<?> deadline = workers.timer().schedule(() -> {
+                    s.expire();
+                    interrupt(c);
+                }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    return work.apply(s);
+                } finally {
+                    deadline.cancel(false);
+                    pool.giveBack(c);
+                }
             }
         }));
+    }
+
+    /** A lease on {@code database}: UNKNOWN_DATABASE (404) when nothing answers to the name. */
+    private Lease acquire(String database) {
+        try {
+            return registry.acquire(database);
+        } catch (NoSuchDatabaseException e) {
+            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, e.getMessage());
+        } catch (IOException e) {
+            throw new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE, "cannot open database '" + database + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The database's connection pool, kept by the registry with the open database. */
+    private static ConnectionPool pool(Lease lease) {
+        return lease.attachment(ConnectionPool.class, () -> new ConnectionPool(lease.name()));
     }
 
     private static void interrupt(Connection c) {
@@ -179,15 +192,14 @@ public final class QueryRunner implements AutoCloseable {
             throw new QueryException(QueryException.Kind.BAD_REQUEST, "the request has no \"sql\"");
         }
         SqlGuard.requireRead(req.sql());
-        ConnectionPool pool = pools.get(req.database());
-        if (pool == null) {
-            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + req.database() + "'");
-        }
+        Lease lease = acquire(req.database());
         long started = System.nanoTime();
         LitestreamVfs.clearLastFailure();
+        ConnectionPool pool = null;
         Connection c = null;
         PreparedStatement ps = null;
         try {
+            pool = pool(lease);
             c = pool.borrow();
             if (req.at() != null && !req.at().isBlank()) {
                 try (Statement s = c.createStatement()) {
@@ -199,12 +211,13 @@ public final class QueryRunner implements AutoCloseable {
             Params.bind(ps, req.sql(), req.params());
             PreparedStatement toCancel = ps;
             ScheduledFuture<?> deadline = workers.timer().schedule(() -> cancel(toCancel), timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new Cursor(this, pool, c, ps, deadline, started);
+            return new Cursor(this, lease, pool, c, ps, deadline, started);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(ps);
             if (c != null) {
                 pool.giveBack(c);
             }
+            lease.close();
             throw e instanceof SQLException se ? classify(se) : (RuntimeException) e;
         }
     }
@@ -274,11 +287,5 @@ public final class QueryRunner implements AutoCloseable {
             r = r.getCause();
         }
         return r instanceof IllegalArgumentException || r instanceof QueryException ? r : t;
-    }
-
-    @Override
-    public void close() {
-        pools.values().forEach(ConnectionPool::close);
-        pools.clear();
     }
 }

@@ -61,6 +61,11 @@ public final class WorkerPool implements AutoCloseable {
         return workers;
     }
 
+    /** False once closed (shutdown). */
+    public boolean running() {
+        return !executor.isShutdown();
+    }
+
     public int queued() {
         return executor.getQueue().size();
     }
@@ -71,6 +76,9 @@ public final class WorkerPool implements AutoCloseable {
 
     @Override
     public void close() {
+        if (executor.isShutdown()) {
+            return;
+        }
         executor.shutdown();
         timer.shutdownNow();
         try {

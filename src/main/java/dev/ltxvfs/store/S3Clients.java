@@ -1,5 +1,18 @@
 package dev.ltxvfs.store;
 
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -8,15 +21,63 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 
-/** Builds the S3 client a replica URL asks for. */
+/**
+ * The S3 clients of the process: one per endpoint (with its region, path style and credentials),
+ * shared by every replica there and closed when the last of them closes. Building a client costs
+ * about half a second in a cold JVM (src/test/scripts/bench-s3-client.sh), so databases on one
+ * endpoint pay it once.
+ */
 public final class S3Clients {
+    private record Key(Optional<URI> endpoint, String region, boolean regionGiven, boolean pathStyle,
+                       int maxConcurrency, Duration connectTimeout, AwsCredentialsProvider credentials) {}
+
+    private static final class Shared {
+        final S3AsyncClient client;
+        int users;
+
+        Shared(S3AsyncClient client) {
+            this.client = client;
+        }
+    }
+
+    private static final Map<Key, Shared> SHARED = new HashMap<>();
+
     private S3Clients() {}
 
+    /** The shared client for {@code url}'s endpoint, built on first use; give it back with {@link #release}. */
+    static S3AsyncClient acquire(ReplicaUrl url, S3Options options) {
+        Key key = new Key(url.endpoint(), url.region(), url.regionGiven(), url.forcePathStyle(), options.maxConcurrency(),
+                options.attemptTimeout(), options.credentials());
+        synchronized (SHARED) {
+            Shared s = SHARED.computeIfAbsent(key, k -> new Shared(newAsyncClient(url, options)));
+            s.users++;
+            return s.client;
+        }
+    }
+
+    /** One user less of {@code client}; the last one closes it. */
+    static void release(S3AsyncClient client) {
+        synchronized (SHARED) {
+            var it = SHARED.values().iterator();
+            while (it.hasNext()) {
+                Shared s = it.next();
+                if (s.client == client && --s.users == 0) {
+                    it.remove();
+                    client.close();
+                }
+            }
+        }
+    }
+
     /**
-     * An async client on the AWS CRT HTTP client (the Netty one is not on our classpath). It does not
-     * retry ({@link Retrier} does, with our deadline) and computes checksums only where S3 requires
-     * them, which S3-compatible servers handle best. It ignores {@code AWS_CA_BUNDLE}: the CRT uses the
-     * system trust store, so that variable, common on users' machines, cannot break it.
+     * A new async client, which the caller closes, on the AWS CRT HTTP client: it starts and makes its
+     * first request faster than the Netty client, and serves more small GETs per second
+     * (bench-s3-client.sh; the Netty client also has no Quarkus deployment artifact at
+     * quarkus-amazon-services 3.19.0). It does not retry ({@link Retrier} does, with our deadline) and
+     * computes checksums only where S3 requires them, which S3-compatible servers handle best. It
+     * ignores {@code AWS_CA_BUNDLE}: the CRT uses the system trust store, so that variable, common on
+     * users' machines, cannot break it. Region and credentials are set explicitly, so building it never
+     * walks the SDK's default provider chains.
      */
     public static S3AsyncClient newAsyncClient(ReplicaUrl url, S3Options options) {
         S3AsyncClientBuilder b = S3AsyncClient.builder()
@@ -24,7 +85,7 @@ public final class S3Clients {
                         .maxConcurrency(options.maxConcurrency())
                         .connectionTimeout(options.attemptTimeout()))
                 .region(Region.of(url.region()))
-                .credentialsProvider(options.credentialsOrDefault())
+                .credentialsProvider(options.credentials() != null ? options.credentials() : configuredCredentials())
                 .forcePathStyle(url.forcePathStyle())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -35,5 +96,31 @@ public final class S3Clients {
             b.crossRegionAccessEnabled(true);
         }
         return b.build();
+    }
+
+    /**
+     * The one credentials source the environment configures, in the order the AWS default chain
+     * would find it, chosen by looking at configuration only (no file reads past one existence
+     * check, no network): Java system properties ({@code aws.accessKeyId}), environment variables
+     * ({@code AWS_ACCESS_KEY_ID}), a profile ({@code AWS_PROFILE} or {@code ~/.aws/credentials}), the
+     * container endpoint (ECS, EKS Pod Identity), else the instance role.
+     */
+    static AwsCredentialsProvider configuredCredentials() {
+        if (System.getProperty("aws.accessKeyId") != null) {
+            return SystemPropertyCredentialsProvider.create();
+        }
+        if (System.getenv("AWS_ACCESS_KEY_ID") != null) {
+            return EnvironmentVariableCredentialsProvider.create();
+        }
+        if (System.getenv("AWS_PROFILE") != null || System.getProperty("aws.profile") != null
+                || System.getenv("AWS_SHARED_CREDENTIALS_FILE") != null
+                || Files.exists(Path.of(System.getProperty("user.home"), ".aws", "credentials"))) {
+            return ProfileCredentialsProvider.create();
+        }
+        if (System.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != null
+                || System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null) {
+            return ContainerCredentialsProvider.create();
+        }
+        return InstanceProfileCredentialsProvider.create();
     }
 }

@@ -2,7 +2,6 @@ package dev.ltxvfs.store;
 
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * How an {@link S3Store} talks to its server: retries, deadlines, page size, credentials.
@@ -14,8 +13,8 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
  * @param maxBackoff the longest pause between attempts
  * @param listPageSize keys per ListObjectsV2 page (S3 caps it at 1000)
  * @param maxConcurrency open connections at most
- * @param credentials null for the AWS default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
- *     profiles, instance roles)
+ * @param credentials null for the one source the environment configures ({@link S3Clients#configuredCredentials}:
+ *     aws.accessKeyId, AWS_ACCESS_KEY_ID, a profile, the container endpoint or the instance role)
  */
 public record S3Options(int maxAttempts, Duration deadline, Duration attemptTimeout, Duration initialBackoff,
                         Duration maxBackoff, int listPageSize, int maxConcurrency,
@@ -66,11 +65,6 @@ public record S3Options(int maxAttempts, Duration deadline, Duration attemptTime
     public S3Options withCredentials(AwsCredentialsProvider credentials) {
         return new S3Options(maxAttempts, deadline, attemptTimeout, initialBackoff, maxBackoff, listPageSize,
                 maxConcurrency, credentials);
-    }
-
-    /** The configured credentials, or the AWS default chain. */
-    public AwsCredentialsProvider credentialsOrDefault() {
-        return credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
     }
 
     private static void positive(String name, Duration d) {

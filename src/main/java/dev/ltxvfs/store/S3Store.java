@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -21,7 +22,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Store implements ReplicaStore {
     private final S3AsyncClient client;
-    private final boolean ownsClient;
     private final String bucket;
     private final String path;
     private final S3Options options;
@@ -31,19 +31,11 @@ public final class S3Store implements ReplicaStore {
     // The key prefix before "<level>/": "path/", or for an empty path "" or "/" (Litestream writes
     // "/0000/..." then). Null until a listing finds out which.
     private volatile String root;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** A store on the process's shared client for the URL's endpoint. */
     public S3Store(ReplicaUrl url, S3Options options) {
-        this(S3Clients.newAsyncClient(url, options), true, url, options);
-    }
-
-    /** A store on a client the caller owns and closes. */
-    public S3Store(S3AsyncClient client, ReplicaUrl url, S3Options options) {
-        this(client, false, url, options);
-    }
-
-    private S3Store(S3AsyncClient client, boolean ownsClient, ReplicaUrl url, S3Options options) {
-        this.client = client;
-        this.ownsClient = ownsClient;
+        this.client = S3Clients.acquire(url, options);
         this.bucket = url.bucket();
         this.path = url.path();
         this.options = options;
@@ -194,7 +186,9 @@ public final class S3Store implements ReplicaStore {
 
     @Override
     public void close() {
-        if (ownsClient) client.close();
+        if (closed.compareAndSet(false, true)) {
+            S3Clients.release(client);
+        }
     }
 
     @Override

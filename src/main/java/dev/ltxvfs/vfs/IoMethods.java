@@ -62,7 +62,7 @@ final class IoMethods {
 
     static int xClose(MemorySegment file) {
         try {
-            OpenFiles.close(file);
+            OpenFiles.close(file).close();
             return SqliteCodes.OK;
         } catch (Throwable t) {
             return VfsErrors.fail(SqliteCodes.IOERR, "close failed", t);

@@ -11,16 +11,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * The {@code litestream} VFS inside the SQLite that sqlite-jdbc bundles.
  *
- * <p>Main databases are served read-only from {@link VfsDatabase}s registered by name
- * ({@code jdbc:sqlite:file:orders?vfs=litestream} reads the database registered as {@code orders}).
+ * <p>Main databases are served read-only from the process's {@link DatabaseRegistry}
+ * ({@code jdbc:sqlite:file:orders?vfs=litestream} reads the database served as {@code orders}).
  * Everything else SQLite opens (temp tables, sorter spills, statement journals) goes to the unix VFS
  * on local disk, with our file struct sized to hold unix's. Randomness, sleep, time and dlopen are
  * unix's function pointers copied as they are, which costs no upcall.
@@ -48,8 +45,6 @@ public final class LitestreamVfs {
     /** The unix VFS's methods we forward to (temp files, sidecar checks). */
     static final List<ForeignCall> DOWNCALLS = List.of(X_OPEN, X_DELETE, X_ACCESS);
 
-    private static final Map<String, VfsDatabase> DATABASES = new ConcurrentHashMap<>();
-    private static volatile Function<String, VfsDatabase> fallback = name -> null;
     private static volatile boolean registered;
 
     private static MethodHandle unixOpen;
@@ -94,20 +89,6 @@ public final class LitestreamVfs {
         registered = true;
     }
 
-    /** Serves {@code db} to connections that open {@code file:<name>?vfs=litestream}. */
-    public static void registerDatabase(String name, VfsDatabase db) {
-        DATABASES.put(name, db);
-    }
-
-    public static void unregisterDatabase(String name) {
-        DATABASES.remove(name);
-    }
-
-    /** Supplies databases for names not registered (e.g. from LITESTREAM_REPLICA_URL); null for none. */
-    public static void setFallback(Function<String, VfsDatabase> f) {
-        fallback = f == null ? name -> null : f;
-    }
-
     /**
      * The last failure the VFS recorded on this thread (then cleared), if any. SQLite passes only a
      * code to the JDBC caller; this is the cause behind it, with its message.
@@ -119,19 +100,6 @@ public final class LitestreamVfs {
     /** Forgets any recorded failure on this thread (before running a statement). */
     public static void clearLastFailure() {
         VfsErrors.clear();
-    }
-
-    /** The database a name opens: exact, else without directories, else without a .db/.sqlite suffix. */
-    static VfsDatabase lookup(String name) {
-        VfsDatabase db = DATABASES.get(name);
-        if (db == null) {
-            String base = name.substring(name.lastIndexOf('/') + 1);
-            db = DATABASES.get(base);
-            if (db == null) {
-                db = DATABASES.get(base.replaceFirst("\\.(db|sqlite3?)$", ""));
-            }
-        }
-        return db != null ? db : fallback.apply(name);
     }
 
     private static MemorySegment upcall(String method, FunctionDescriptor fd) {
@@ -168,12 +136,18 @@ public final class LitestreamVfs {
                 return (int) unixOpen.invokeExact(unixVfs, zName, file, flags, outFlags);
             }
             String name = cString(zName);
-            VfsDatabase db = name == null ? null : lookup(name);
-            if (db == null) {
-                return VfsErrors.fail(SqliteCodes.CANTOPEN, "no database registered as '" + name
-                        + "' in the litestream VFS (and no LITESTREAM_REPLICA_URL default)");
+            if (name == null) {
+                return VfsErrors.fail(SqliteCodes.CANTOPEN, "the litestream VFS serves named databases only");
             }
-            OpenFiles.open(f, new MainDbFile(db));
+            DatabaseRegistry registry = Ltxvfs.registry();
+            // Opens the database now (a lazy first open happens here), so a bad name fails the connect.
+            try {
+                registry.acquireFile(name).close();
+            } catch (NoSuchDatabaseException e) {
+                return VfsErrors.fail(SqliteCodes.CANTOPEN, e.getMessage()
+                        + " in the litestream VFS (and no LITESTREAM_REPLICA_URL default)");
+            }
+            OpenFiles.open(f, new MainDbFile(registry, name));
             if (!outFlags.equals(MemorySegment.NULL)) {
                 outFlags.reinterpret(4).set(JAVA_INT, 0, SqliteCodes.OPEN_READONLY | SqliteCodes.OPEN_MAIN_DB);
             }
@@ -210,7 +184,7 @@ public final class LitestreamVfs {
                 res.set(JAVA_INT, 0, 0); // no hot journal, no WAL: ever
                 return SqliteCodes.OK;
             }
-            if (name != null && lookup(name) != null) {
+            if (name != null && Ltxvfs.registry().servesFile(name)) {
                 res.set(JAVA_INT, 0, flags == 1 ? 0 : 1); // exists and readable, not writable
                 return SqliteCodes.OK;
             }

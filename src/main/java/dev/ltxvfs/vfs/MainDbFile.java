@@ -11,27 +11,31 @@ import java.util.Locale;
 /**
  * One connection's open main database: which view it reads and the PRAGMAs it answers.
  *
+ * <p>The connection holds a name, not a database: each read transaction takes a {@link Lease}
+ * from the registry at SHARED and gives it back at unlock, so the registry never closes a
+ * database under a running read, and a connection outlives its database being closed and
+ * opened again. Outside a transaction (a PRAGMA) a lease is held only for the call.
+ *
  * <p>SQLite drives a connection from one thread at a time, so the fields need visibility across
  * threads (a pooled connection moves between workers) but no locking.
  */
 final class MainDbFile {
-    private final VfsDatabase db;
-    /** The view pinned for the current read transaction; null outside one. */
+    private final DatabaseRegistry registry;
+    /** The file name SQLite opened; each lease resolves it again (the database may have reopened). */
+    private final String name;
+    /** The lease and view pinned for the current read transaction; null outside one. */
+    private volatile Lease lease;
     private volatile ReplicaView pinned;
     /** The point-in-time view chosen by PRAGMA litestream_time; null means live. */
     private volatile ReplicaView historical;
     private volatile String historicalTime;
     private volatile int lock = SqliteCodes.LOCK_NONE;
-    /** This connection's sequential-read tracker: readahead follows its scans. */
-    private final ReadStream stream;
+    /** This connection's sequential-read tracker, from its database at the first lock: readahead follows its scans. */
+    private volatile ReadStream stream;
 
-    MainDbFile(VfsDatabase db) {
-        this.db = db;
-        this.stream = db.newStream();
-    }
-
-    VfsDatabase database() {
-        return db;
+    MainDbFile(DatabaseRegistry registry, String name) {
+        this.registry = registry;
+        this.name = name;
     }
 
     private ReplicaView view() throws IOException {
@@ -40,7 +44,12 @@ final class MainDbFile {
             return v;
         }
         v = historical;
-        return v != null ? v : db.current();
+        if (v != null) {
+            return v;
+        }
+        try (Lease l = registry.acquireFile(name)) {
+            return l.database().current();
+        }
     }
 
     /** xLock: taking SHARED pins the view this read transaction will see; writes are refused. */
@@ -49,8 +58,18 @@ final class MainDbFile {
             return SqliteCodes.READONLY;
         }
         if (lock == SqliteCodes.LOCK_NONE && level >= SqliteCodes.LOCK_SHARED) {
-            ReplicaView h = historical;
-            pinned = h != null ? h : db.current();
+            Lease l = registry.acquireFile(name);
+            try {
+                ReplicaView h = historical;
+                pinned = h != null ? h : l.database().current();
+                lease = l;
+                if (stream == null) {
+                    stream = l.database().newStream();
+                }
+            } catch (IOException | RuntimeException e) {
+                l.close();
+                throw e;
+            }
         }
         lock = Math.max(lock, level);
         return SqliteCodes.OK;
@@ -58,10 +77,24 @@ final class MainDbFile {
 
     int unlock(int level) {
         if (level == SqliteCodes.LOCK_NONE) {
-            pinned = null;
+            release();
         }
         lock = level;
         return SqliteCodes.OK;
+    }
+
+    /** xClose: a transaction left open (a connection closed mid-read) gives its lease back. */
+    void close() {
+        release();
+    }
+
+    private void release() {
+        pinned = null;
+        Lease l = lease;
+        lease = null;
+        if (l != null) {
+            l.close();
+        }
     }
 
     long fileSize() throws IOException {
@@ -122,18 +155,34 @@ final class MainDbFile {
                 if (value != null) {
                     return PragmaResult.error("litestream_lag is read-only");
                 }
-                return PragmaResult.ok(Long.toString(db.lagSeconds()));
+                return PragmaResult.ok(Long.toString(lagSeconds()));
             case "litestream_hydration_progress":
                 if (value != null) {
                     return PragmaResult.error("litestream_hydration_progress is read-only");
                 }
                 // Percent with one decimal, as the Litestream VFS answers ("0" when off).
-                double p = db.hydrationProgress();
+                double p = hydrationProgress();
                 return PragmaResult.ok(p == 0 ? "0" : String.format(Locale.ROOT, "%.1f", p));
             case "litestream_time":
                 return value == null ? PragmaResult.ok(timeText()) : setTime(value);
             default:
                 return PragmaResult.NOT_OURS;
+        }
+    }
+
+    private double hydrationProgress() throws IOException {
+        try (Lease now = registry.acquireFile(name)) {
+            return now.database().hydrationProgress();
+        }
+    }
+
+    private long lagSeconds() throws IOException {
+        Lease l = lease;
+        if (l != null) {
+            return l.database().lagSeconds();
+        }
+        try (Lease now = registry.acquireFile(name)) {
+            return now.database().lagSeconds();
         }
     }
 
@@ -155,7 +204,10 @@ final class MainDbFile {
             return PragmaResult.ok("latest");
         }
         // A bad or unavailable time throws here, before anything changes: the previous view stays.
-        ReplicaView v = db.at(when);
+        ReplicaView v;
+        try (Lease l = registry.acquireFile(name)) {
+            v = l.database().at(when);
+        }
         historical = v;
         historicalTime = DateTimeFormatter.ISO_INSTANT.format(v.timestamp());
         return PragmaResult.ok(historicalTime);

@@ -35,8 +35,13 @@ final class OpenFiles {
         return f;
     }
 
-    static void close(MemorySegment file) {
-        FILES.remove(file.reinterpret(FILE_STRUCT_SIZE).get(JAVA_LONG, 8));
+    /** Forgets the struct's object and returns it (for closing). */
+    static MainDbFile close(MemorySegment file) {
+        MainDbFile f = FILES.remove(file.reinterpret(FILE_STRUCT_SIZE).get(JAVA_LONG, 8));
+        if (f == null) {
+            throw new IllegalStateException("unknown litestream file handle");
+        }
+        return f;
     }
 
     static int count() {

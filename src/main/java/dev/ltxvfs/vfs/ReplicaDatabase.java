@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  * connections. Once the index is first built, the database is hydrated into the cache if its
  * {@link HydrateMode} says so.
  */
-public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
+public final class ReplicaDatabase implements VfsDatabase {
     private final String name;
     private final LiveReplica replica;
     private final ReplicaPages pages;
@@ -49,6 +49,7 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
     }
 
     /** Starts building the index without waiting; {@link #current()} waits for it when needed. */
+    @Override
     public synchronized CompletableFuture<IndexSnapshot> start() {
         CompletableFuture<IndexSnapshot> f = opening;
         if (f == null || (f.isCompletedExceptionally() && replica.current() == null)) {
@@ -63,6 +64,7 @@ public final class ReplicaDatabase implements VfsDatabase, AutoCloseable {
     }
 
     /** Polls for new level-0 files; completes with true when the database advanced. */
+    @Override
     public CompletableFuture<Boolean> poll() {
         return replica.poll().subscribeAsCompletionStage();
     }

@@ -2,6 +2,7 @@ package dev.ltxvfs.vfs;
 
 import dev.ltxvfs.cache.ReadStream;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /** A database the {@code litestream} VFS serves: its live view and its past. */
 public interface VfsDatabase {
@@ -30,4 +31,17 @@ public interface VfsDatabase {
     default double hydrationProgress() {
         return 0;
     }
+
+    /** Starts opening (the index build) without waiting; the registry calls it when it opens the database. */
+    default CompletableFuture<?> start() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** One poll for new transactions; completes with true when the database advanced. */
+    default CompletableFuture<Boolean> poll() {
+        return CompletableFuture.completedFuture(false);
+    }
+
+    /** Frees what the database holds; the registry calls it when it closes the database. */
+    default void close() {}
 }

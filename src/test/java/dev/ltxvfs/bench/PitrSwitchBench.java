@@ -6,6 +6,7 @@ import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.store.S3Store;
 import dev.ltxvfs.testing.S3ProxyServer;
 import dev.ltxvfs.vfs.LitestreamVfs;
+import dev.ltxvfs.vfs.Ltxvfs;
 import dev.ltxvfs.vfs.ReplicaDatabase;
 import dev.ltxvfs.writer.ReplicaWriter;
 import java.nio.file.Path;
@@ -90,8 +91,7 @@ public final class PitrSwitchBench {
                 oursAnswers.add(BenchSupport.one(c, "SELECT count(*), max(id) FROM items"));
             }
         }
-        LitestreamVfs.unregisterDatabase(name);
-        ours.close();
+        Ltxvfs.unregister(name); // closes ours
         List<String> refAnswers = new ArrayList<>();
         List<String> refTimes = new ArrayList<>();
         long n0 = System.nanoTime();

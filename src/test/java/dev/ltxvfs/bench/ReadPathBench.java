@@ -6,6 +6,7 @@ import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.testing.ReferenceVfs;
 import dev.ltxvfs.testing.ReplicaUpload;
 import dev.ltxvfs.testing.S3ProxyServer;
+import dev.ltxvfs.vfs.DatabaseRegistry;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.Ltxvfs;
 import dev.ltxvfs.vfs.ReplicaDatabase;
@@ -271,9 +272,9 @@ public final class ReadPathBench {
             Map<String, List<String>> plainAnswers) throws Exception {
         S3ProxyServer s3 = S3ProxyServer.get();
         LitestreamVfs.register();
-        ReplicaDatabase ours = new ReplicaDatabase("bench-warm", ReplicaStores.open(ReplicaUrl.parse(url), s3.options()),
-                new PageCache(512L << 20), Duration.ofSeconds(30), Duration.ofSeconds(60));
-        LitestreamVfs.registerDatabase("bench-warm", ours);
+        ReplicaDatabase ours = Ltxvfs.registry().serve("bench-warm", url, () -> new ReplicaDatabase("bench-warm",
+                ReplicaStores.open(ReplicaUrl.parse(url), s3.options()), new PageCache(512L << 20), Duration.ofSeconds(30),
+                Duration.ofSeconds(60)), DatabaseRegistry.Polling.MANUAL);
         List<String[]> out = new ArrayList<>();
         try (Connection o = DriverManager.getConnection("jdbc:sqlite:file:bench-warm?vfs=litestream");
                 Connection p = DriverManager.getConnection("jdbc:sqlite:" + db)) {

@@ -46,13 +46,11 @@ class QueryRunnerTest {
         }
         Ltxvfs.register(DB, "file://" + dir.resolve("replica"));
         workers = new WorkerPool(2, 2);
-        runner = new QueryRunner(workers, Duration.ofSeconds(30), 300, 20_000);
-        runner.addDatabase(DB);
+        runner = new QueryRunner(Ltxvfs.registry(), workers, Duration.ofSeconds(30), 300, 20_000);
     }
 
     @AfterAll
     static void close() {
-        runner.close();
         workers.close();
         Ltxvfs.unregister(DB);
     }
@@ -127,8 +125,8 @@ class QueryRunnerTest {
 
     @Test
     void aQueryPastItsTimeoutIsInterruptedAndItsWorkerFreed() {
-        try (WorkerPool one = new WorkerPool(1, 1); QueryRunner quick = new QueryRunner(one, Duration.ofMillis(300), 10)) {
-            quick.addDatabase(DB);
+        try (WorkerPool one = new WorkerPool(1, 1)) {
+            QueryRunner quick = new QueryRunner(Ltxvfs.registry(), one, Duration.ofMillis(300), 10);
             assertThat(failure(quick, DB, SLOW, null)).isEqualTo(QueryException.Kind.TIMEOUT);
             assertThat(quick.query(new QueryRequest(DB, "SELECT count(*) FROM t", null, null, null)).join().rows().getFirst()[0])
                     .isEqualTo(500);
@@ -137,8 +135,8 @@ class QueryRunnerTest {
 
     @Test
     void aFullPoolRefusesAtOnce() {
-        try (WorkerPool one = new WorkerPool(1, 1); QueryRunner busy = new QueryRunner(one, Duration.ofSeconds(2), 10)) {
-            busy.addDatabase(DB);
+        try (WorkerPool one = new WorkerPool(1, 1)) {
+            QueryRunner busy = new QueryRunner(Ltxvfs.registry(), one, Duration.ofSeconds(2), 10);
             List<CompletableFuture<QueryResult>> running = new ArrayList<>();
             running.add(busy.query(new QueryRequest(DB, SLOW, null, null, null)));
             running.add(busy.query(new QueryRequest(DB, SLOW, null, null, null)));

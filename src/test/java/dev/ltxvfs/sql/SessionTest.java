@@ -37,13 +37,11 @@ class SessionTest {
         replica = Ltxvfs.register("session-test", "file://" + dir.resolve("replica"));
         replica.start().join();
         workers = new WorkerPool(2, 4);
-        runner = new QueryRunner(workers, Duration.ofSeconds(2), 1000);
-        runner.addDatabase("session-test");
+        runner = new QueryRunner(Ltxvfs.registry(), workers, Duration.ofSeconds(2), 1000);
     }
 
     @AfterAll
     static void tearDown() {
-        runner.close();
         workers.close();
         Ltxvfs.unregister("session-test");
     }

@@ -46,6 +46,29 @@ class S3StoreTest {
     }
 
     @Test
+    void storesOnOneEndpointShareOneClientUntilTheLastCloses() {
+        String bucket = s3.newBucket("shared");
+        put(bucket, "a/0000/" + name(1, 1), content(10, 1));
+        put(bucket, "b/0000/" + name(1, 1), content(10, 2));
+        S3Options options = s3.options();
+        S3AsyncClient x = S3Clients.acquire(ReplicaUrl.parse(s3.replicaUrl(bucket, "a")), options);
+        S3AsyncClient y = S3Clients.acquire(ReplicaUrl.parse(s3.replicaUrl(bucket, "b")), options);
+        assertThat(x).isSameAs(y);
+        S3Clients.release(x);
+        S3Clients.release(y);
+        S3Store a = store(bucket, "a", options);
+        S3Store b = store(bucket, "b", options);
+        a.close();
+        a.close(); // twice is once
+        // b's client (the same one) is still open.
+        assertThat(b.list(0, 0).await().atMost(WAIT)).hasSize(1);
+        b.close();
+        try (S3Store c = store(bucket, "a", options)) {
+            assertThat(c.list(0, 0).await().atMost(WAIT)).hasSize(1);
+        }
+    }
+
+    @Test
     void listsOneLevelSortedByMinTxidWithSizesAndTimes() {
         String bucket = s3.newBucket("list");
         Instant before = Instant.now().minusSeconds(5);

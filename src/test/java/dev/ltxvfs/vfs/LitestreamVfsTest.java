@@ -34,7 +34,8 @@ class LitestreamVfsTest {
                     + "INSERT INTO t SELECT i, 'name-' || (i*7919 % 20000), i*0.5 FROM n");
         }
         LitestreamVfs.register();
-        LitestreamVfs.registerDatabase("plain", new FileDatabase("plain", plain, 0x42));
+        FileDatabase fileDb = new FileDatabase("plain", plain, 0x42);
+        Ltxvfs.registry().serve("plain", plain.toString(), () -> fileDb, DatabaseRegistry.Polling.MANUAL);
     }
 
     static List<String> rows(Connection c, String sql) throws SQLException {
@@ -128,7 +129,7 @@ class LitestreamVfsTest {
             s.executeUpdate("UPDATE t SET v = -1 WHERE id = 1");
         }
         FileDatabase db = new FileDatabase("cached", plain, 7);
-        LitestreamVfs.registerDatabase("cached", db);
+        Ltxvfs.registry().serve("cached", plain.toString(), () -> db, DatabaseRegistry.Polling.MANUAL);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:cached?vfs=litestream")) {
             assertThat(rows(c, "SELECT v FROM t WHERE id = 1")).containsExactly("0.5|");
             // Same TXID: the served change counter is unchanged, so SQLite answers from its own cache.

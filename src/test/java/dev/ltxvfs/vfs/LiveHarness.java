@@ -27,8 +27,9 @@ final class LiveHarness {
     /** Serves {@code store} as {@code name} through the VFS and waits for its first index. */
     static ReplicaDatabase serve(String name, ReplicaStore store, PageCache cache) throws Exception {
         LitestreamVfs.register();
-        ReplicaDatabase db = new ReplicaDatabase(name, store, cache, Duration.ofSeconds(30), Duration.ofSeconds(60));
-        LitestreamVfs.registerDatabase(name, db);
+        ReplicaDatabase db = Ltxvfs.registry().serve(name, name,
+                () -> new ReplicaDatabase(name, store, cache, Duration.ofSeconds(30), Duration.ofSeconds(60)),
+                DatabaseRegistry.Polling.MANUAL);
         db.start().get(60, TimeUnit.SECONDS);
         return db;
     }

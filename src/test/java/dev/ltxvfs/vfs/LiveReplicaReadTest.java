@@ -24,7 +24,7 @@ class LiveReplicaReadTest {
     @AfterEach
     void unregister() {
         if (name != null) {
-            LitestreamVfs.unregisterDatabase(name);
+            Ltxvfs.unregister(name);
         }
     }
 

@@ -29,6 +29,7 @@ class LocalReplicaQueryTest {
     @TempDir
     static Path dir;
     static Path db;
+    static ReplicaDatabase served;
     static final Map<Instant, List<String>> history = new LinkedHashMap<>();
     static final String SUMMARY = "SELECT count(*), sum(v), max(id) FROM items";
 
@@ -62,7 +63,7 @@ class LocalReplicaQueryTest {
                 }
             }
         }
-        Ltxvfs.register("local-items", "file://" + dir.resolve("replica"));
+        served = Ltxvfs.register("local-items", "file://" + dir.resolve("replica"));
     }
 
     @AfterAll
@@ -153,7 +154,7 @@ class LocalReplicaQueryTest {
         }
         assertThat(failures).isEmpty();
         // Warm now: the same query again costs no GET at all.
-        ReplicaDatabase rdb = Ltxvfs.database("local-items");
+        ReplicaDatabase rdb = served;
         long gets = rdb.replica().store().stats().gets.sum();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:local-items?vfs=litestream")) {
             assertThat(rows(c, SUMMARY)).isEqualTo(expected);

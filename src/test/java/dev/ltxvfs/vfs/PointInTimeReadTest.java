@@ -117,7 +117,7 @@ class PointInTimeReadTest {
             // Listing times and MaxTXID order decide most files: Litestream HEADs every object.
             assertThat(worst).isLessThanOrEqualTo(maxHeaderReads);
         } finally {
-            LitestreamVfs.unregisterDatabase(name);
+            Ltxvfs.unregister(name);
         }
     }
 

@@ -66,7 +66,7 @@ class PollOutageTest {
                 assertThat(lag(c)).isLessThan(lagDuringOutage);
                 assertThat(LitestreamVfsTest.rows(c, Primary.SUMMARY)).isEqualTo(p.answers.get(want));
             } finally {
-                LitestreamVfs.unregisterDatabase(name);
+                Ltxvfs.unregister(name);
             }
         }
     }

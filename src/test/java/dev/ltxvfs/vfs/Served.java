@@ -25,22 +25,19 @@ final class Served {
                 : ReplicaStores.open(url);
     }
 
-    /** Registers {@code name} in the VFS and starts its index build. */
+    /** Serves {@code name} through the VFS (the registry starts its index build). */
     static ReplicaDatabase serve(String name, ReplicaStore store, PageCache cache, Duration deadline) {
         LitestreamVfs.register();
-        ReplicaDatabase db = new ReplicaDatabase(name, store, cache, deadline, deadline);
-        LitestreamVfs.registerDatabase(name, db);
-        db.start();
-        return db;
+        return Ltxvfs.registry().serve(name, name, () -> new ReplicaDatabase(name, store, cache, deadline, deadline),
+                DatabaseRegistry.Polling.MANUAL);
     }
 
     static ReplicaDatabase serve(String name, String url) {
-        return serve(name, store(url), Ltxvfs.cache(), Duration.ofSeconds(30));
+        return serve(name, store(url), Ltxvfs.registry().cache(), Duration.ofSeconds(30));
     }
 
     static void unserve(String name, ReplicaDatabase db) {
-        LitestreamVfs.unregisterDatabase(name);
-        db.close();
+        Ltxvfs.unregister(name); // closes db
     }
 
     static Connection open(String name) throws SQLException {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ltxvfs.api.Databases;
 import dev.ltxvfs.api.Metrics;
 import dev.ltxvfs.sql.QueryException;
+import dev.ltxvfs.sql.QueryRunner;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -29,11 +30,13 @@ public class HranaResource {
     static final String JSON_TYPE = "application/json";
 
     private final Databases databases;
+    private final QueryRunner runner;
     private final Metrics metrics;
     private final ObjectMapper mapper;
 
-    HranaResource(Databases databases, Metrics metrics, ObjectMapper mapper) {
+    HranaResource(Databases databases, QueryRunner runner, Metrics metrics, ObjectMapper mapper) {
         this.databases = databases;
+        this.runner = runner;
         this.metrics = metrics;
         this.mapper = mapper;
     }
@@ -87,7 +90,7 @@ public class HranaResource {
         }
         long t0 = System.nanoTime();
         CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> done = pipeline.needsSession()
-                ? databases.runner().session(db, pipeline::run)
+                ? runner.session(db, pipeline::run)
                 : CompletableFuture.completedFuture(pipeline.run(null));
         return Uni.createFrom().completionStage(done)
                 .onItemOrFailure().invoke((r, e) -> metrics.query(db, t0, e, pipeline.rows()))
