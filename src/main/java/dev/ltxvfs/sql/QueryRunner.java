@@ -113,6 +113,8 @@ public final class QueryRunner {
     private Lease acquire(String database) {
         try {
             return registry.acquire(database);
+        } catch (IllegalArgumentException e) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, e.getMessage());
         } catch (NoSuchDatabaseException e) {
             throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, e.getMessage());
         } catch (IOException e) {

@@ -8,11 +8,11 @@ import dev.ltxvfs.api.Metrics;
 import dev.ltxvfs.sql.QueryException;
 import dev.ltxvfs.sql.QueryRunner;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -44,11 +44,11 @@ public class HranaResource {
     @GET
     @Path("/{db}/v2")
     @Operation(summary = "Hrana version probe: version 2 (JSON) is spoken")
-    public Response version(@RestPath String db) {
-        if (databases.get(db) == null) {
-            return error(404, "DATABASE_NOT_FOUND", "no database named '" + db + "'");
-        }
-        return json(200, "{}".getBytes());
+    public Uni<Response> version(@RestPath String db) {
+        // A catalog's database opens here (storage round trips): on a worker, never the event loop.
+        return Uni.createFrom().item(() -> databases.open(db)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().transform(s -> json(200, "{}".getBytes()))
+                .onFailure().recoverWithItem(this::failure);
     }
 
     @POST
@@ -74,10 +74,6 @@ public class HranaResource {
     }
 
     private Uni<Response> run(String db, byte[] body) {
-        if (databases.get(db) == null) {
-            return Uni.createFrom().item(error(404, "DATABASE_NOT_FOUND", "no database named '" + db
-                    + "' (the client URL must be http://host:port/libsql/<db>/)"));
-        }
         Pipeline pipeline;
         try {
             pipeline = Pipeline.parse(mapper.readTree(body == null ? new byte[0] : body));
@@ -89,10 +85,13 @@ public class HranaResource {
             return Uni.createFrom().item(error(400, e.code(), e.getMessage()));
         }
         long t0 = System.nanoTime();
-        CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> done = pipeline.needsSession()
-                ? runner.session(db, pipeline::run)
-                : CompletableFuture.completedFuture(pipeline.run(null));
-        return Uni.createFrom().completionStage(done)
+        // A pipeline without statements still names a database that must exist (found on a worker:
+        // a catalog's database opens with storage round trips).
+        Uni<com.fasterxml.jackson.databind.node.ObjectNode> done = pipeline.needsSession()
+                ? Uni.createFrom().completionStage(() -> runner.session(db, pipeline::run))
+                : Uni.createFrom().item(() -> databases.open(db)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                        .onItem().transform(s -> pipeline.run(null));
+        return done
                 .onItemOrFailure().invoke((r, e) -> metrics.query(db, t0, e, pipeline.rows()))
                 .onItem().transform(this::ok)
                 .onFailure().recoverWithItem(this::failure);
