@@ -41,10 +41,22 @@ public final class ReplicaDatabase implements VfsDatabase {
 
     public ReplicaDatabase(String name, ReplicaStore store, PageCache cache, Duration readDeadline, Duration openDeadline,
             HydrateMode hydrate) {
+        this(name, new LiveReplica(store), null, cache, readDeadline, openDeadline, hydrate);
+    }
+
+    /**
+     * A database on a replica whose first index build is already under way ({@code firstIndex}),
+     * started before there was a cache to serve pages from (the service's early start).
+     */
+    public ReplicaDatabase(String name, LiveReplica replica, CompletableFuture<IndexSnapshot> firstIndex, PageCache cache,
+                           Duration readDeadline, Duration openDeadline, HydrateMode hydrate) {
         this.name = name;
-        this.replica = new LiveReplica(store);
-        this.pages = new ReplicaPages(cache, store, readDeadline);
+        this.replica = replica;
+        this.pages = new ReplicaPages(cache, replica.store(), readDeadline);
         this.hydrate = hydrate;
+        if (firstIndex != null) {
+            opening = hydrateOnceIndexed(firstIndex);
+        }
         this.openDeadline = openDeadline;
     }
 
@@ -53,14 +65,19 @@ public final class ReplicaDatabase implements VfsDatabase {
     public synchronized CompletableFuture<IndexSnapshot> start() {
         CompletableFuture<IndexSnapshot> f = opening;
         if (f == null || (f.isCompletedExceptionally() && replica.current() == null)) {
-            opening = f = replica.rebuild().subscribeAsCompletionStage();
-            f.thenAccept(s -> {
-                if (hydrate.hydrates(s, pages.cache())) {
-                    pages.hydrate(replica::current);
-                }
-            });
+            opening = f = hydrateOnceIndexed(replica.rebuild().subscribeAsCompletionStage());
         }
         return f;
+    }
+
+    /** Starts hydration, if the mode says so, when {@code index} is built; returns {@code index}. */
+    private CompletableFuture<IndexSnapshot> hydrateOnceIndexed(CompletableFuture<IndexSnapshot> index) {
+        index.thenAccept(s -> {
+            if (hydrate.hydrates(s, pages.cache())) {
+                pages.hydrate(replica::current);
+            }
+        });
+        return index;
     }
 
     /** Polls for new level-0 files; completes with true when the database advanced. */
