@@ -16,11 +16,16 @@ public class ErrorMapper {
         return switch (kind) {
             case BAD_REQUEST, READ_ONLY, SQL_ERROR -> 400;
             case UNKNOWN_DATABASE -> 404;
-            case POINT_IN_TIME_UNAVAILABLE -> 422;
+            case POINT_IN_TIME_UNAVAILABLE, TOO_BIG -> 422;
             case OVERLOADED, STORAGE_UNAVAILABLE, NOT_READY -> 503;
             case TIMEOUT -> 504;
             case INTERNAL -> 500;
         };
+    }
+
+    /** The error code clients see: the kind in lower case ({@code too_big}). */
+    static String code(QueryException.Kind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
     }
 
     static Response response(QueryException e) {
@@ -29,7 +34,7 @@ public class ErrorMapper {
             LOG.warnf("query failed (%s): %s", e.kind(), e.getMessage());
         }
         Response.ResponseBuilder b = Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(ApiError.of(e.kind().name().toLowerCase(Locale.ROOT), e.getMessage()));
+                .entity(ApiError.of(code(e.kind()), e.getMessage()));
         if (status == 503) {
             b.header("Retry-After", "1");
         }

@@ -108,7 +108,10 @@ public interface LtxvfsConfig {
         @WithDefault("10000")
         int maxRows();
 
-        /** Most bytes of values in one JSON answer; past it the answer is truncated. */
+        /**
+         * Most bytes of values in one JSON answer; past it the answer is truncated. A single value
+         * or row past it fails (SQLite's SQLITE_LIMIT_LENGTH and a size check before copying).
+         */
         @WithDefault("16M")
         MemorySize maxBytes();
     }

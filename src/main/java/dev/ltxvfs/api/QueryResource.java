@@ -1,10 +1,11 @@
 package dev.ltxvfs.api;
 
-import dev.ltxvfs.sql.Cursor;
 import dev.ltxvfs.sql.QueryException;
 import dev.ltxvfs.sql.QueryRequest;
 import dev.ltxvfs.sql.QueryResult;
 import dev.ltxvfs.sql.QueryRunner;
+import dev.ltxvfs.sql.Rows;
+import dev.ltxvfs.sql.Session;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
@@ -53,45 +55,60 @@ public class QueryResource {
         QueryRequest req = request(db, body);
         long t0 = System.nanoTime();
         long[] count = {0};
-        return Uni.createFrom().completionStage(() -> runner.open(req))
-                .onItem().transformToMulti(cursor -> {
-                    Multi<Object> header = Multi.createFrom().item(header(cursor));
-                    Multi<Object> rows = Multi.createBy().repeating()
-                            .completionStage(() -> runner.onWorker(() -> cursor.fetch(STREAM_BATCH)))
-                            .until(List::isEmpty)
-                            .onItem().transformToIterable(batch -> {
-                                count[0] += batch.size();
-                                return batch;
-                            })
-                            .map(QueryResource::jsonRow);
-                    return Multi.createBy().concatenating().streams(header, rows)
-                            .onTermination().invoke((e, cancelled) -> close(cursor));
-                })
-                .onTermination().invoke((e, cancelled) -> metrics.query(db, t0, e, count[0]));
-    }
-
-    private void close(Cursor cursor) {
-        runner.onWorker(() -> {
-            cursor.close();
-            return null;
-        }).exceptionally(e -> {
-            cursor.close(); // the pool refused: close here, it does no I/O
-            return null;
+        // The status waits for the first batch: a statement that fails at once answers its own status.
+        Uni<Opened> opened = Uni.createFrom().completionStage(() -> runner.open(db, req.at(), false, null))
+                .onItem().transformToUni(session -> Uni.createFrom().completionStage(() -> session.run(s -> {
+                    Rows rows = s.execute(req.sql(), QueryRunner.positional(req.params()), QueryRunner.named(req.params()));
+                    return new Opened(session, rows, rows.fetch(STREAM_BATCH), s.txid(), s.time());
+                })).onFailure().invoke(e -> close(session)))
+                .onFailure().invoke(e -> metrics.query(db, t0, e, 0));
+        return RestMulti.fromUniResponse(opened, o -> {
+            Multi<List<Object[]>> later = o.first.isEmpty() ? Multi.createFrom().empty() : Multi.createBy().repeating()
+                    .completionStage(() -> o.session.run(s -> o.rows.fetch(STREAM_BATCH)))
+                    .until(List::isEmpty);
+            Multi<Object> rows = Multi.createBy().concatenating().streams(Multi.createFrom().item(o.first), later)
+                    .onItem().<Object>transformToIterable(batch -> {
+                        count[0] += batch.size();
+                        return List.<Object>copyOf(batch);
+                    });
+            // Status 200 is sent: a later failure ends the stream with an error line.
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(o.header), rows)
+                    .onFailure(QueryException.class).recoverWithItem(e -> ApiError.of(
+                            ErrorMapper.code(((QueryException) e).kind()), e.getMessage()))
+                    .onTermination().invoke((e, cancelled) -> {
+                        close(o.session);
+                        metrics.query(db, t0, e, count[0]);
+                    });
         });
     }
 
-    private static Map<String, Object> header(Cursor c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("columns", c.columns());
-        m.put("types", c.types());
-        m.put("txid", c.txid());
-        m.put("time", c.time());
-        return m;
+    /** A started NDJSON answer: its session, rows and first batch, and the snapshot they come from. */
+    private static final class Opened {
+        final Session session;
+        final Rows rows;
+        final List<Object[]> first;
+        final Map<String, Object> header = new LinkedHashMap<>();
+
+        Opened(Session session, Rows rows, List<Object[]> first, String txid, String time) {
+            this.session = session;
+            this.rows = rows;
+            this.first = first;
+            header.put("columns", rows.columns());
+            header.put("types", QueryRunner.types(rows));
+            header.put("txid", txid);
+            header.put("time", time);
+        }
     }
 
-    /** Blobs as base64 like the JSON answer (Jackson does that for byte[] already). */
-    private static Object jsonRow(Object[] row) {
-        return row;
+    /** Closes on a worker, after any batch still running there; it does no I/O, so here when refused. */
+    private static void close(Session session) {
+        session.run(s -> {
+            s.close();
+            return null;
+        }).exceptionally(e -> {
+            session.close();
+            return null;
+        });
     }
 
     private QueryRequest request(String db, QueryBody body) {

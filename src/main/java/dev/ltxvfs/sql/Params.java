@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,21 @@ final class Params {
     /** Parameter names (with their prefix) to SQLite's positions. */
     static Map<String, Integer> namedPositions(String sql) {
         Map<String, Integer> out = new HashMap<>();
-        int max = 0;
+        List<String> names = names(sql);
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i) != null) {
+                out.putIfAbsent(names.get(i), i + 1);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Each parameter's name by position, as SQLite numbers them: {@code :a}, {@code @a}, {@code $a}
+     * and {@code ?NNN} by first appearance, null for an anonymous {@code ?}.
+     */
+    static List<String> names(String sql) {
+        List<String> out = new ArrayList<>();
         int n = sql.length();
         for (int i = 0; i < n; i++) {
             char c = sql.charAt(i);
@@ -89,7 +104,17 @@ final class Params {
                 while (j < n && Character.isDigit(sql.charAt(j))) {
                     j++;
                 }
-                max = j > i + 1 ? Math.max(max, Integer.parseInt(sql.substring(i + 1, j))) : max + 1;
+                if (j > i + 1) {
+                    int pos = Integer.parseInt(sql.substring(i + 1, j));
+                    while (out.size() < pos) {
+                        out.add(null);
+                    }
+                    if (out.get(pos - 1) == null) {
+                        out.set(pos - 1, sql.substring(i, j));
+                    }
+                } else {
+                    out.add(null);
+                }
                 i = j - 1;
             } else if ((c == ':' || c == '@' || c == '$') && i + 1 < n && isNameChar(sql.charAt(i + 1))) {
                 int j = i + 1;
@@ -97,8 +122,8 @@ final class Params {
                     j++;
                 }
                 String name = sql.substring(i, j);
-                if (!out.containsKey(name)) {
-                    out.put(name, ++max);
+                if (!out.contains(name)) {
+                    out.add(name);
                 }
                 i = j - 1;
             }

@@ -14,6 +14,8 @@ public class QueryException extends RuntimeException {
         /** The point in time is outside what the replica retains. */
         POINT_IN_TIME_UNAVAILABLE,
         TIMEOUT,
+        /** A value, row or libSQL answer larger than ltxvfs.query.max-bytes. */
+        TOO_BIG,
         /** Every worker is busy and the queue is full. */
         OVERLOADED,
         /** The replica's storage could not be read (unreachable, missing or corrupt objects). */

@@ -6,24 +6,21 @@ import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.NoSuchDatabaseException;
 import dev.ltxvfs.vfs.PointInTimeException;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
  * Runs read queries against databases served by the litestream VFS, on the bounded
- * {@link WorkerPool}: guard, point in time, one read transaction, deadline, limits, and errors
- * turned into {@link QueryException}s a client can act on.
+ * {@link WorkerPool}, through {@link Session}s: guard, point in time, pinned snapshot, deadline,
+ * limits, and errors turned into {@link QueryException}s a client can act on.
  *
- * <p>Databases are found in the {@link DatabaseRegistry}: a query holds a {@link Lease} on its
+ * <p>Databases are found in the {@link DatabaseRegistry}: a session holds a {@link Lease} on its
  * database from borrowing a connection to giving it back, and each database's connection pool is
  * an attachment of the registry's entry, closed with the database.
  */
@@ -35,10 +32,13 @@ public final class QueryRunner {
     private final long maxBytes;
 
     public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows) {
-        this(registry, workers, timeout, defaultMaxRows, Long.MAX_VALUE);
+        this(registry, workers, timeout, defaultMaxRows, Integer.MAX_VALUE);
     }
 
-    /** @param maxBytes most bytes of values in one whole answer; past it the answer is truncated */
+    /**
+     * @param maxBytes most bytes of values in one whole answer (past it a REST answer is truncated, a
+     *     libSQL one fails); no single value or row may be larger
+     */
     public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes) {
         this.registry = registry;
         this.workers = workers;
@@ -51,66 +51,78 @@ public final class QueryRunner {
         return workers;
     }
 
-    /** The whole answer, at most maxRows rows (then {@code truncated}). */
+    Duration timeout() {
+        return timeout;
+    }
+
+    public int maxRows() {
+        return defaultMaxRows;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** SQLite's SQLITE_LIMIT_LENGTH for our connections: no string or blob past max-bytes is ever made. */
+    int valueLimit() {
+        return (int) Math.min(maxBytes, Integer.MAX_VALUE);
+    }
+
+    /** The whole answer, at most maxRows rows and max-bytes (then {@code truncated}). */
     public CompletableFuture<QueryResult> query(QueryRequest req) {
-        int max = limit(req);
-        return withDeadline(workers.submit(() -> {
-            try (Cursor c = openNow(req)) {
-                List<Object[]> rows = new ArrayList<>();
-                long bytes = 0;
-                boolean truncated = false;
-                while (!truncated) {
-                    List<Object[]> batch = c.fetch(Math.min(1024, max + 1 - rows.size()));
-                    if (batch.isEmpty()) {
-                        break;
-                    }
-                    for (Object[] row : batch) {
-                        bytes += size(row);
-                        if (rows.size() == max || bytes > maxBytes) {
-                            truncated = true;
-                            break;
+        int max;
+        try {
+            max = limit(req);
+            requireSql(req.sql());
+        } catch (QueryException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return workers.submit(() -> {
+            long started = System.nanoTime();
+            try (Session s = Session.open(this, req.database(), req.at(), false, null)) {
+                return s.timed(x -> {
+                    try (Rows rows = x.execute(req.sql(), positional(req.params()), named(req.params()))) {
+                        List<Object[]> out = new ArrayList<>();
+                        long bytes = 0;
+                        boolean truncated = false;
+                        while (!truncated) {
+                            List<Object[]> batch = rows.fetch(Math.min(1024, max + 1 - out.size()));
+                            if (batch.isEmpty()) {
+                                break;
+                            }
+                            for (Object[] row : batch) {
+                                bytes += JsonSize.of(row);
+                                if (out.size() == max || bytes > maxBytes) {
+                                    truncated = true;
+                                    break;
+                                }
+                                out.add(row);
+                            }
                         }
-                        rows.add(row);
+                        return new QueryResult(rows.columns(), types(rows), out, x.txid(), x.time(), truncated,
+                                (System.nanoTime() - started) / 1_000_000);
                     }
-                }
-                return new QueryResult(c.columns(), c.types(), rows, c.txid(), c.time(), truncated, c.elapsedMs());
+                });
             }
-        }));
+        });
+    }
+
+    /** Declared types for a REST answer: an expression's is "". */
+    public static List<String> types(Rows rows) {
+        return rows.declTypes().stream().map(t -> t == null ? "" : t).toList();
     }
 
     /**
-     * Runs {@code work} on a worker with a {@link Session}: one connection of {@code database} in one
-     * read transaction, interrupted at the query timeout, returned to the pool afterwards.
+     * Opens a session on a worker: a REST stream's (pinned at {@code at} or now), or a libSQL
+     * stream's ({@code interactive}, continuing a transaction pinned at {@code txid} when not null).
+     * The caller runs work on it with {@link Session#run} and closes it.
      */
-    public <T> CompletableFuture<T> session(String database, java.util.function.Function<Session, T> work) {
-        return withDeadline(workers.submit(() -> {
-            try (Lease lease = acquire(database)) {
-                ConnectionPool pool = pool(lease);
-                LitestreamVfs.clearLastFailure();
-                Connection c;
-                try {
-                    c = pool.borrow();
-                    c.setAutoCommit(false); // one read transaction: every statement sees one snapshot
-                } catch (SQLException e) {
-                    throw classify(e);
-                }
-                Session s = new Session(this, c, defaultMaxRows);
-                ScheduledFuture<?> deadline = workers.timer().schedule(() -> {
-                    s.expire();
-                    interrupt(c);
-                }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-                try {
-                    return work.apply(s);
-                } finally {
-                    deadline.cancel(false);
-                    pool.giveBack(c);
-                }
-            }
-        }));
+    public CompletableFuture<Session> open(String database, String at, boolean interactive, String txid) {
+        return workers.submit(() -> Session.open(this, database, at, interactive, txid));
     }
 
     /** A lease on {@code database}: UNKNOWN_DATABASE (404) when nothing answers to the name. */
-    private Lease acquire(String database) {
+    Lease acquire(String database) {
         try {
             return registry.acquire(database);
         } catch (IllegalArgumentException e) {
@@ -124,16 +136,34 @@ public final class QueryRunner {
     }
 
     /** The database's connection pool, kept by the registry with the open database. */
-    private static ConnectionPool pool(Lease lease) {
+    static ConnectionPool pool(Lease lease) {
         return lease.attachment(ConnectionPool.class, () -> new ConnectionPool(lease.name()));
     }
 
-    private static void interrupt(Connection c) {
-        try {
-            ((org.sqlite.SQLiteConnection) c).getDatabase().interrupt();
-        } catch (SQLException | RuntimeException ignored) {
-            // closed meanwhile: nothing runs any more
+    static void requireSql(String sql) {
+        if (sql == null || sql.isBlank()) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, "the request has no \"sql\"");
         }
+    }
+
+    /** REST parameters: an array binds by position, an object by name. */
+    public static List<?> positional(Object params) {
+        return params instanceof List<?> l ? l : null;
+    }
+
+    public static Map<?, ?> named(Object params) {
+        if (params != null && !(params instanceof List<?>) && !(params instanceof Map<?, ?>)) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, "params must be an array or an object");
+        }
+        return params instanceof Map<?, ?> m ? m : null;
+    }
+
+    public int limit(QueryRequest req) {
+        Integer m = req.maxRows();
+        if (m != null && m < 0) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, "maxRows must not be negative");
+        }
+        return m == null ? defaultMaxRows : Math.min(m, defaultMaxRows);
     }
 
     QueryException timeoutException() {
@@ -145,101 +175,10 @@ public final class QueryRunner {
         return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
     }
 
-    /** About what a row's values take in a JSON answer. */
-    static long size(Object[] row) {
-        long n = 0;
-        for (Object v : row) {
-            n += switch (v) {
-                case null -> 4;
-                case String str -> str.length() + 2;
-                case byte[] b -> (b.length + 2) / 3 * 4 + 2;
-                default -> 20;
-            };
-        }
-        return n + row.length;
-    }
-
-    /** Opens a cursor on a worker; the caller fetches batches (each on a worker) and closes it. */
-    public CompletableFuture<Cursor> open(QueryRequest req) {
-        return withDeadline(workers.submit(() -> openNow(req)));
-    }
-
-    /** Runs {@code work} for a cursor on a worker (each streamed batch). */
-    public <T> CompletableFuture<T> onWorker(java.util.function.Supplier<T> work) {
-        return workers.submit(work);
-    }
-
-    public int limit(QueryRequest req) {
-        Integer m = req.maxRows();
-        if (m != null && m < 0) {
-            throw new QueryException(QueryException.Kind.BAD_REQUEST, "maxRows must not be negative");
-        }
-        return m == null ? defaultMaxRows : Math.min(m, defaultMaxRows);
-    }
-
-    private <T> CompletableFuture<T> withDeadline(CompletableFuture<T> f) {
-        // The statement is interrupted at the deadline; this only bounds a worker stuck in a read.
-        return f.orTimeout(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS).exceptionallyCompose(t -> {
-            Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-            if (c instanceof java.util.concurrent.TimeoutException) {
-                c = new QueryException(QueryException.Kind.TIMEOUT, "the query did not finish within " + timeoutText()
-                        + " (ltxvfs.query.timeout)");
-            }
-            return CompletableFuture.failedFuture(c);
-        });
-    }
-
-    private Cursor openNow(QueryRequest req) {
-        if (req.sql() == null || req.sql().isBlank()) {
-            throw new QueryException(QueryException.Kind.BAD_REQUEST, "the request has no \"sql\"");
-        }
-        SqlGuard.requireRead(req.sql());
-        Lease lease = acquire(req.database());
-        long started = System.nanoTime();
-        LitestreamVfs.clearLastFailure();
-        ConnectionPool pool = null;
-        Connection c = null;
-        PreparedStatement ps = null;
-        try {
-            pool = pool(lease);
-            c = pool.borrow();
-            if (req.at() != null && !req.at().isBlank()) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA litestream_time = '" + req.at().replace("'", "''") + "'");
-                }
-            }
-            c.setAutoCommit(false); // one read transaction: rows, TXID and time from one pinned view
-            ps = c.prepareStatement(req.sql());
-            Params.bind(ps, req.sql(), req.params());
-            PreparedStatement toCancel = ps;
-            ScheduledFuture<?> deadline = workers.timer().schedule(() -> cancel(toCancel), timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new Cursor(this, lease, pool, c, ps, deadline, started);
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(ps);
-            if (c != null) {
-                pool.giveBack(c);
-            }
-            lease.close();
-            throw e instanceof SQLException se ? classify(se) : (RuntimeException) e;
-        }
-    }
-
-    private static void cancel(PreparedStatement ps) {
-        try {
-            ps.cancel();
-        } catch (SQLException | RuntimeException ignored) {
-            // the statement finished meanwhile
-        }
-    }
-
-    private static void closeQuietly(PreparedStatement ps) {
-        if (ps != null) {
-            try {
-                ps.close();
-            } catch (SQLException ignored) {
-                // nothing to release
-            }
-        }
+    /** A value, row or answer past max-bytes; {@code what} says which, the message names the limit. */
+    public QueryException tooBig(String what, Throwable cause) {
+        return new QueryException(QueryException.Kind.TOO_BIG, what + " ltxvfs.query.max-bytes (" + JsonSize.text(maxBytes)
+                + "); select less (substr(), length(), fewer columns or rows)", cause);
     }
 
     /** An SQLite error, explained by the VFS failure behind it when there is one. */
@@ -254,19 +193,27 @@ public final class QueryRunner {
         if (vfs instanceof IllegalArgumentException) {
             return new QueryException(QueryException.Kind.BAD_REQUEST, vfs.getMessage(), e);
         }
-        int code = e instanceof SQLiteException se ? se.getResultCode().code & 0xff : e.getErrorCode() & 0xff;
-        if (vfs != null && code != 8) {
+        SQLiteErrorCode code = primaryCode(e);
+        if (vfs != null && code != SQLiteErrorCode.SQLITE_READONLY) {
             return new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE, "cannot read the replica: " + vfs.getMessage(), e);
         }
         String msg = sqliteMessage(e);
         return switch (code) {
-            case 9 -> new QueryException(QueryException.Kind.TIMEOUT,
-                    "the query was interrupted after " + timeoutText() + " (ltxvfs.query.timeout)", e);
-            case 8, 23 -> new QueryException(QueryException.Kind.READ_ONLY, "this endpoint is read-only: " + msg, e);
-            case 1, 20, 25 -> new QueryException(QueryException.Kind.SQL_ERROR, msg, e);
-            case 10, 11, 14, 26 -> new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE, "cannot read the replica: " + msg, e);
+            case SQLITE_INTERRUPT -> timeoutException();
+            case SQLITE_READONLY, SQLITE_AUTH -> new QueryException(QueryException.Kind.READ_ONLY,
+                    "this endpoint is read-only: " + msg, e);
+            case SQLITE_TOOBIG -> tooBig("a value is larger than", e);
+            case SQLITE_ERROR, SQLITE_MISMATCH, SQLITE_RANGE -> new QueryException(QueryException.Kind.SQL_ERROR, msg, e);
+            case SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_NOTADB -> new QueryException(
+                    QueryException.Kind.STORAGE_UNAVAILABLE, "cannot read the replica: " + msg, e);
             default -> new QueryException(QueryException.Kind.INTERNAL, msg, e);
         };
+    }
+
+    /** The primary result code (extended codes carry it in their low byte). */
+    public static SQLiteErrorCode primaryCode(SQLException e) {
+        int code = e instanceof SQLiteException se ? se.getResultCode().code : e.getErrorCode();
+        return SQLiteErrorCode.getErrorCode(code & 0xff);
     }
 
     private static final java.util.regex.Pattern JDBC_MESSAGE =
@@ -282,6 +229,7 @@ public final class QueryRunner {
         return matcher.matches() ? matcher.group(1) : m;
     }
 
+    /** The VFS failure's cause that explains it: a point in time, bad input, or our own exception. */
     private static Throwable root(Throwable t) {
         Throwable r = t;
         while (r.getCause() != null && r.getCause() != r && !(r instanceof PointInTimeException)

@@ -75,6 +75,12 @@ public final class SqlGuard {
         }
     }
 
+    /** True for {@code EXPLAIN ...} and {@code EXPLAIN QUERY PLAN ...}. */
+    public static boolean isExplain(String sql) {
+        List<Token> tokens = tokenize(sql);
+        return !tokens.isEmpty() && tokens.getFirst().word("EXPLAIN");
+    }
+
     private static void requireSelectAfterWith(List<Token> stmt, int from) {
         for (int i = from; i < stmt.size(); i++) {
             Token t = stmt.get(i);

@@ -143,14 +143,14 @@ final class MainDbFile {
     /**
      * PRAGMA litestream_time / litestream_txid / litestream_lag / litestream_hydration_progress;
      * anything else passes through.
+     * Setting {@code litestream_txid} (16 hex digits) is our extension: it pins the connection to
+     * exactly that state until {@code litestream_time = 'latest'}, so a libSQL stream can hold one
+     * snapshot across requests, or reopen it on another instance.
      */
     PragmaResult pragma(String name, String value) throws IOException {
         switch (name.toLowerCase(Locale.ROOT)) {
             case "litestream_txid":
-                if (value != null) {
-                    return PragmaResult.error("litestream_txid is read-only");
-                }
-                return PragmaResult.ok(String.format("%016x", view().txid()));
+                return value == null ? PragmaResult.ok(String.format("%016x", view().txid())) : setTxid(value);
             case "litestream_lag":
                 if (value != null) {
                     return PragmaResult.error("litestream_lag is read-only");
@@ -194,6 +194,24 @@ final class MainDbFile {
         }
         java.time.Instant ts = view().timestamp();
         return ts == null ? "latest" : DateTimeFormatter.ISO_INSTANT.format(ts);
+    }
+
+    private PragmaResult setTxid(String value) throws IOException {
+        long txid;
+        try {
+            txid = Long.parseUnsignedLong(value.trim(), 16);
+        } catch (NumberFormatException e) {
+            return PragmaResult.error("litestream_txid takes a TXID of 16 hex digits, not '" + value + "'");
+        }
+        ReplicaView h = historical;
+        // A failure throws here, before anything changes: the previous view stays.
+        if (h == null || h.txid() != txid) {
+            try (Lease l = registry.acquireFile(name)) {
+                historical = l.database().atTxid(txid);
+            }
+        }
+        historicalTime = null; // reported from the pinned view's own timestamp
+        return PragmaResult.ok(String.format("%016x", txid));
     }
 
     private PragmaResult setTime(String value) throws IOException {

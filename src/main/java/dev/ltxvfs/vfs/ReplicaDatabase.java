@@ -135,6 +135,20 @@ public final class ReplicaDatabase implements VfsDatabase {
                 "database '" + name + "' at " + t), pages, this::replanExactly);
     }
 
+    @Override
+    public ReplicaView atTxid(long txid) throws IOException {
+        ReplicaView live = current();
+        if (live.txid() == txid) {
+            return live;
+        }
+        String what = String.format("database '%s' at TXID %016x", name, txid);
+        IndexSnapshot s = await(replica.atTxid(txid).subscribeAsCompletionStage(), openDeadline, what);
+        if (s.txid() != txid) {
+            throw new PointInTimeException(what + ": the replica no longer holds files that reach exactly that state", null);
+        }
+        return new SnapshotView(this, s);
+    }
+
     /**
      * The same state as {@code s} built from a fresh plan, after an object it used vanished. If
      * the replica no longer holds files that reach exactly that TXID, the read fails (and the live

@@ -37,8 +37,11 @@ final class SqliteApi {
     private static final ForeignCall VFS_REGISTER =
             new ForeignCall("vfs_register", 1136, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
+    private static final ForeignCall COLUMN_BYTES =
+            new ForeignCall("column_bytes", 160, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
     /** Every routine of the API table this class calls. */
-    static final List<ForeignCall> DOWNCALLS = List.of(LIBVERSION, MALLOC, VFS_FIND, VFS_REGISTER);
+    static final List<ForeignCall> DOWNCALLS = List.of(LIBVERSION, MALLOC, VFS_FIND, VFS_REGISTER, COLUMN_BYTES);
 
     static final String RESOURCE = "native/linux-x86_64/libltxvfs.so";
     private static volatile SqliteApi instance;
@@ -47,12 +50,14 @@ final class SqliteApi {
     private final MethodHandle malloc;
     private final MethodHandle vfsFind;
     private final MethodHandle vfsRegister;
+    private final MethodHandle columnBytes;
     private final String libVersion;
 
     private SqliteApi(MemorySegment routines) throws Throwable {
         malloc = downcall(routines, MALLOC);
         vfsFind = downcall(routines, VFS_FIND);
         vfsRegister = downcall(routines, VFS_REGISTER);
+        columnBytes = downcall(routines, COLUMN_BYTES);
         MethodHandle version = downcall(routines, LIBVERSION);
         libVersion = ((MemorySegment) version.invokeExact()).reinterpret(64).getString(0);
     }
@@ -153,6 +158,15 @@ final class SqliteApi {
             return (MemorySegment) vfsFind.invokeExact(z);
         } catch (Throwable t) {
             throw new IllegalStateException("sqlite3_vfs_find failed", t);
+        }
+    }
+
+    /** sqlite3_column_bytes: the size of a text or blob result column, without copying it. */
+    int columnBytes(long stmt, int col) {
+        try {
+            return (int) columnBytes.invokeExact(MemorySegment.ofAddress(stmt), col);
+        } catch (Throwable t) {
+            throw new IllegalStateException("sqlite3_column_bytes failed", t);
         }
     }
 

@@ -19,6 +19,12 @@ public interface VfsDatabase {
      */
     ReplicaView at(String when) throws IOException;
 
+    /**
+     * Exactly the state after {@code txid}: the live view when it is that state, else rebuilt from
+     * the replica; a {@link PointInTimeException} when the replica no longer reaches it.
+     */
+    ReplicaView atTxid(long txid) throws IOException;
+
     /** Whole seconds since the last successful poll; -1 before the first. */
     long lagSeconds();
 

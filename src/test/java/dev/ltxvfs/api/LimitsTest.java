@@ -74,6 +74,34 @@ class LimitsTest {
     }
 
     @Test
+    void aValueOrRowPastMaxBytesFailsNamingTheLimitInJsonNdjsonAndLibsql() {
+        String limit = "ltxvfs.query.max-bytes (64 KiB)";
+        for (String sql : new String[] {"SELECT zeroblob(500000000)", "SELECT randomblob(900000000)",
+                "SELECT printf('%.40000c', 'x') AS a, printf('%.40000c', 'y') AS b"}) {
+            query(LimitsProfile.FULL, "local", sql).then().statusCode(422).body("error.code", equalTo("too_big"))
+                    .body("error.message", containsString(limit));
+            given().contentType(ContentType.JSON).header("Authorization", "Bearer " + LimitsProfile.FULL)
+                    .header("Accept", "application/x-ndjson").body(Map.of("sql", sql))
+                    .post("/v1/databases/local/query").then().statusCode(422).body("error.message", containsString(limit));
+            Response libsql = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + LimitsProfile.FULL)
+                    .body(Map.of("requests", java.util.List.of(Map.of("type", "execute", "stmt", Map.of("sql", sql)))))
+                    .post("/libsql/local/v2/pipeline");
+            assertThat(libsql.jsonPath().getString("results[0].error.code")).isEqualTo("SQLITE_TOOBIG");
+            assertThat(libsql.jsonPath().getString("results[0].error.message")).contains(limit);
+        }
+        // A big row after the NDJSON header: the stream ends with an error line naming the limit.
+        String late = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 600) "
+                + "SELECT i, CASE WHEN i < 500 THEN 'small' ELSE printf('%.70000c', 'x') END FROM n";
+        String body = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + LimitsProfile.FULL)
+                .header("Accept", "application/x-ndjson").body(Map.of("sql", late))
+                .post("/v1/databases/local/query").then().statusCode(200).extract().asString();
+        java.util.List<String> lines = body.lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines.getLast()).contains("too_big").contains(limit);
+        assertThat(lines).hasSizeBetween(2, 500);
+        query(LimitsProfile.FULL, "local", "SELECT 1").then().statusCode(200);
+    }
+
+    @Test
     void aQueryPastTheTimeoutIs504AndItsWorkerIsFreeAgain() {
         query(LimitsProfile.FULL, "local", ENDLESS).then().statusCode(504).body("error.code", equalTo("timeout"))
                 .body("error.message", containsString("2 s"));

@@ -14,12 +14,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Several statements on one connection and one snapshot, even while the replica advances. */
+/** Sessions: pinned snapshots (also reopened from a TXID), transactions, describe, size limits, the timeout. */
 class SessionTest {
     @TempDir
     static Path dir;
@@ -55,70 +56,135 @@ class SessionTest {
         writer.commit(db, Instant.now());
     }
 
+    /** Runs {@code work} in a libSQL-style session, as one request of a stream. */
+    static <T> T inSession(String txid, Function<Session, T> work) {
+        Session s = runner.open("session-test", null, true, txid).join();
+        try {
+            return s.run(work).join();
+        } finally {
+            s.close();
+        }
+    }
+
+    static List<Object[]> rows(Session s, String sql, List<?> positional, Map<?, ?> named) {
+        try (Rows r = s.execute(sql, positional, named)) {
+            return r.all(true);
+        }
+    }
+
     static long count(Session s) {
-        return ((Number) s.execute("SELECT count(*) FROM t", List.of(), Map.of(), true).rows().get(0)[0]).longValue();
+        return ((Number) rows(s, "SELECT count(*) FROM t", List.of(), Map.of()).get(0)[0]).longValue();
     }
 
     @Test
-    void oneSnapshotForTheWholeSessionWhileTheReplicaAdvances() throws Exception {
-        long[] seen = runner.session("session-test", s -> {
-            long before = count(s);
-            try {
-                insert(5);
-                assertThat(replica.poll().join()).isTrue();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return new long[] {before, count(s)};
-        }).join();
-        assertThat(seen[1]).isEqualTo(seen[0]);
-        long after = runner.session("session-test", SessionTest::count).join();
-        assertThat(after).isEqualTo(seen[0] + 5);
+    void aTransactionReadsOneSnapshotWhileTheReplicaAdvancesAndAnotherSessionReopensIt() throws Exception {
+        Session s = runner.open("session-test", null, true, null).join();
+        try {
+            long before = s.run(x -> {
+                rows(x, "BEGIN TRANSACTION READONLY", List.of(), Map.of());
+                return count(x);
+            }).join();
+            String txid = s.run(Session::transactionTxid).join();
+            insert(5);
+            assertThat(replica.poll().join()).isTrue();
+            assertThat(s.run(SessionTest::count).join()).isEqualTo(before);
+            // Another instance continues the transaction from its TXID alone: the same state, rebuilt.
+            assertThat(inSession(txid, SessionTest::count)).isEqualTo(before);
+            assertThat(inSession(null, SessionTest::count)).isEqualTo(before + 5);
+            long after = s.run(x -> {
+                rows(x, "COMMIT", List.of(), Map.of());
+                return count(x);
+            }).join();
+            assertThat(after).isEqualTo(before + 5);
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void aTransactionOnAStateTheReplicaNoLongerHoldsFailsClearly() {
+        assertThatThrownBy(() -> inSession("00000000000fffff", SessionTest::count))
+                .hasCauseInstanceOf(QueryException.class).hasMessageContaining("TXID 00000000000fffff");
     }
 
     @Test
     void bindsPositionalAndNamedAndFailsPerStatement() {
-        List<Object> out = runner.session("session-test", s -> {
-            Object a = s.execute("SELECT ?, :x, $x", List.of(7L), Map.of("x", "named"), true).rows().get(0)[1];
-            assertThatThrownBy(() -> s.execute("DELETE FROM t", List.of(), Map.of(), true))
+        List<Object> out = inSession(null, s -> {
+            Object a = rows(s, "SELECT ?, :x, $x", List.of(7L), Map.of("x", "named")).get(0)[1];
+            assertThatThrownBy(() -> s.execute("DELETE FROM t", List.of(), Map.of()))
                     .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.kind()).isEqualTo(QueryException.Kind.READ_ONLY));
-            assertThatThrownBy(() -> s.execute("SELECT nope", List.of(), Map.of(), true))
+            assertThatThrownBy(() -> s.execute("SELECT nope", List.of(), Map.of()))
                     .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.getMessage()).isEqualTo("no such column: nope"));
-            Session.Result r = s.execute("SELECT id, v FROM t WHERE id = 1", List.of(), Map.of(), false);
-            return List.of(a, r.columns(), r.declTypes(), r.rows().size());
-        }).join();
+            try (Rows r = s.execute("SELECT id, v FROM t WHERE id = 1", List.of(), Map.of())) {
+                return List.of(a, r.columns(), r.declTypes(), r.all(false).size());
+            }
+        });
         assertThat(out).containsExactly("named", List.of("id", "v"), List.of("INTEGER", "TEXT"), 0);
     }
 
     @Test
     void transactionStatementsFollowSqliteRules() {
-        runner.session("session-test", s -> {
+        inSession(null, s -> {
             assertThat(s.inTransaction()).isFalse();
-            s.execute("BEGIN TRANSACTION READONLY", List.of(), Map.of(), false);
+            rows(s, "BEGIN TRANSACTION READONLY", List.of(), Map.of());
             assertThat(s.inTransaction()).isTrue();
-            assertThatThrownBy(() -> s.execute("BEGIN", List.of(), Map.of(), false)).hasMessageContaining("within a transaction");
-            s.execute("COMMIT", List.of(), Map.of(), false);
-            assertThatThrownBy(() -> s.execute("ROLLBACK", List.of(), Map.of(), false)).hasMessageContaining("no transaction");
-            assertThatThrownBy(() -> s.execute("BEGIN IMMEDIATE", List.of(), Map.of(), false))
+            assertThatThrownBy(() -> s.execute("BEGIN", List.of(), Map.of())).hasMessageContaining("within a transaction");
+            rows(s, "COMMIT", List.of(), Map.of());
+            assertThatThrownBy(() -> s.execute("ROLLBACK", List.of(), Map.of())).hasMessageContaining("no transaction");
+            assertThatThrownBy(() -> s.execute("BEGIN IMMEDIATE", List.of(), Map.of()))
                     .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.kind()).isEqualTo(QueryException.Kind.READ_ONLY));
-            s.execute("BEGIN DEFERRED", List.of(), Map.of(), false);
-            s.execute("END", List.of(), Map.of(), false);
+            assertThatThrownBy(() -> s.execute("BEGIN READONLY NOW", List.of(), Map.of())).hasMessageContaining("syntax error");
+            rows(s, "BEGIN DEFERRED", List.of(), Map.of());
+            rows(s, "END", List.of(), Map.of());
             return null;
-        }).join();
+        });
     }
 
     @Test
-    void theTimeoutInterruptsAndLaterStatementsFailAtOnce() {
-        List<String> kinds = runner.session("session-test", s -> {
-            String first = kind(() -> s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n) SELECT count(*) FROM n",
-                    List.of(), Map.of(), true));
-            String second = kind(() -> s.execute("SELECT 1", List.of(), Map.of(), true));
+    void describeSaysWhatAStatementTakesAndGives() {
+        Session.Description d = inSession(null, s -> s.describe("SELECT id, v AS value, ?2 + :x FROM t WHERE id = ?"));
+        assertThat(d.params()).containsExactly(null, "?2", ":x", null);
+        assertThat(d.columns().names()).containsExactly("id", "value", "?2 + :x");
+        assertThat(d.columns().declTypes()).containsExactly("INTEGER", "TEXT", null);
+        assertThat(d.explain()).isFalse();
+        assertThat(d.readOnly()).isTrue();
+        assertThat(inSession(null, s -> s.describe("DELETE FROM t")).readOnly()).isFalse();
+        assertThat(inSession(null, s -> s.describe("EXPLAIN QUERY PLAN SELECT * FROM t")).explain()).isTrue();
+    }
+
+    @Test
+    void valuesAndRowsPastMaxBytesFailNamingTheLimitBeforeTheyAreCopied() {
+        {
+            QueryRunner small = new QueryRunner(Ltxvfs.registry(), workers, Duration.ofSeconds(5), 1000, 64 * 1024);
+            for (String sql : new String[] {"SELECT zeroblob(500000000)", "SELECT randomblob(900000000)",
+                    "SELECT printf('%.40000c', 'x'), printf('%.40000c', 'y')"}) {
+                Session s = small.open("session-test", null, true, null).join();
+                try {
+                    assertThatThrownBy(() -> s.run(x -> rows(x, sql, List.of(), Map.of())).join())
+                            .as(sql).cause().isInstanceOfSatisfying(QueryException.class, e -> {
+                                assertThat(e.kind()).isEqualTo(QueryException.Kind.TOO_BIG);
+                                assertThat(e.getMessage()).contains("ltxvfs.query.max-bytes (64 KiB)");
+                            });
+                    // The session still answers.
+                    assertThat(s.run(x -> rows(x, "SELECT 1", List.of(), Map.of()).size()).join()).isEqualTo(1);
+                } finally {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theTimeoutInterruptsAndLaterStatementsOfTheCallFailAtOnce() {
+        List<String> kinds = inSession(null, s -> {
+            String first = kind(() -> rows(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n) SELECT count(*) FROM n",
+                    List.of(), Map.of()));
+            String second = kind(() -> rows(s, "SELECT 1", List.of(), Map.of()));
             return List.of(first, second);
-        }).join();
+        });
         assertThat(kinds).containsExactly("TIMEOUT", "TIMEOUT");
         // The connection went back to the pool and works.
-        assertThat(runner.session("session-test", s -> s.execute("SELECT 1", List.of(), Map.of(), true).rows().size()).join())
-                .isEqualTo(1);
+        assertThat((int) inSession(null, s -> rows(s, "SELECT 1", List.of(), Map.of()).size())).isEqualTo(1);
     }
 
     static String kind(Runnable r) {

@@ -51,6 +51,11 @@ class DatabaseRegistryTest {
         }
 
         @Override
+        public ReplicaView atTxid(long txid) {
+            return inner.atTxid(txid);
+        }
+
+        @Override
         public long lagSeconds() {
             return 0;
         }

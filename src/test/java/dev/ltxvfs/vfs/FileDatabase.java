@@ -50,6 +50,14 @@ final class FileDatabase implements VfsDatabase {
     }
 
     @Override
+    public ReplicaView atTxid(long txid) {
+        if (view.txid() == txid) {
+            return view;
+        }
+        throw new PointInTimeException("no history in a plain file: TXID " + txid, null);
+    }
+
+    @Override
     public long lagSeconds() {
         return 0;
     }

@@ -102,7 +102,10 @@ class LitestreamVfsTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:plain?vfs=litestream")) {
             assertThat(rows(c, "PRAGMA litestream_txid")).containsExactly("0000000000000042|");
             assertThat(rows(c, "PRAGMA litestream_time")).containsExactly("1970-01-01T00:00:00Z|");
-            assertThatThrownBy(() -> rows(c, "PRAGMA litestream_txid = 5")).hasMessageContaining("read-only");
+            // Setting the TXID pins exactly that state, when the database has it.
+            assertThat(rows(c, "PRAGMA litestream_txid = '0000000000000042'")).containsExactly("0000000000000042|");
+            assertThatThrownBy(() -> rows(c, "PRAGMA litestream_txid = 5")).hasMessageContaining("TXID 5");
+            assertThatThrownBy(() -> rows(c, "PRAGMA litestream_txid = 'zz'")).hasMessageContaining("16 hex digits");
             assertThatThrownBy(() -> rows(c, "PRAGMA litestream_time = 'whenever'")).hasMessageContaining("whenever");
             // SQLite's own pragmas still work
             assertThat(rows(c, "PRAGMA page_size")).containsExactly("1024|");

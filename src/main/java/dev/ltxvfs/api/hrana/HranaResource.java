@@ -88,7 +88,8 @@ public class HranaResource {
         // A pipeline without statements still names a database that must exist (found on a worker:
         // a catalog's database opens with storage round trips).
         Uni<com.fasterxml.jackson.databind.node.ObjectNode> done = pipeline.needsSession()
-                ? Uni.createFrom().completionStage(() -> runner.session(db, pipeline::run))
+                ? Uni.createFrom().completionStage(() -> runner.open(db, null, true, null)
+                        .thenCompose(session -> session.run(pipeline::run).whenComplete((r, e) -> session.close())))
                 : Uni.createFrom().item(() -> databases.open(db)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                         .onItem().transform(s -> pipeline.run(null));
         return done

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ltxvfs.sql.Rows;
 import dev.ltxvfs.sql.Session;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +67,8 @@ final class Pipeline {
             try {
                 ObjectNode response = JSON.objectNode().put("type", type);
                 switch (type) {
-                    case "execute" -> response.set("result", result(execute(session, req.path("stmt")), wantRows(req.path("stmt"))));
+                    case "execute" -> response.set("result", execute(session, req.path("stmt")));
+                    case "describe" -> response.set("result", describe(session, sql(req)));
                     case "batch" -> response.set("result", batch(session, req.path("batch").path("steps")));
                     case "store_sql" -> storedSql.put(sqlId(req.get("sql_id")), requireText(req, "sql"));
                     case "close_sql" -> storedSql.remove(sqlId(req.get("sql_id")));
@@ -87,15 +89,52 @@ final class Pipeline {
         return out;
     }
 
-    private Session.Result execute(Session session, JsonNode stmt) {
+    /** One statement's result: every row, or an error past max-rows or max-bytes. */
+    private ObjectNode execute(Session session, JsonNode stmt) {
         String sql = sql(stmt);
         List<Object> positional = new ArrayList<>();
         stmt.path("args").forEach(a -> positional.add(HranaValues.decode(a)));
         Map<String, Object> named = new LinkedHashMap<>();
         stmt.path("named_args").forEach(a -> named.put(a.path("name").asText(), HranaValues.decode(a.get("value"))));
-        Session.Result r = session.execute(sql, positional, named, wantRows(stmt));
-        rows += r.rows().size();
-        return r;
+        boolean wantRows = wantRows(stmt);
+        try (Rows r = session.execute(sql, positional, named)) {
+            List<Object[]> all = r.all(wantRows);
+            rows += all.size();
+            ObjectNode out = JSON.objectNode();
+            out.set("cols", cols(r.columns(), r.declTypes()));
+            ArrayNode rowsOut = out.putArray("rows");
+            for (Object[] row : all) {
+                ArrayNode a = rowsOut.addArray();
+                for (Object v : row) {
+                    a.add(HranaValues.encode(v));
+                }
+            }
+            out.put("affected_row_count", 0);
+            out.putNull("last_insert_rowid");
+            out.put("rows_read", all.size());
+            out.put("rows_written", 0);
+            return out;
+        }
+    }
+
+    private static ArrayNode cols(List<String> names, List<String> declTypes) {
+        ArrayNode cols = JSON.arrayNode();
+        for (int i = 0; i < names.size(); i++) {
+            cols.addObject().put("name", names.get(i)).put("decltype", declTypes.get(i));
+        }
+        return cols;
+    }
+
+    /** {@code describe}: parameters, columns and kind of a statement, without running it. */
+    private static ObjectNode describe(Session session, String sql) {
+        Session.Description d = session.describe(sql);
+        ObjectNode out = JSON.objectNode();
+        ArrayNode params = out.putArray("params");
+        d.params().forEach(name -> params.addObject().put("name", name));
+        out.set("cols", cols(d.columns().names(), d.columns().declTypes()));
+        out.put("is_explain", d.explain());
+        out.put("is_readonly", d.readOnly());
+        return out;
     }
 
     private static boolean wantRows(JsonNode stmt) {
@@ -117,7 +156,7 @@ final class Pipeline {
                 continue;
             }
             try {
-                results.add(result(execute(session, step.path("stmt")), wantRows(step.path("stmt"))));
+                results.add(execute(session, step.path("stmt")));
                 errors.addNull();
                 outcome[i] = true;
             } catch (RuntimeException e) {
@@ -165,31 +204,10 @@ final class Pipeline {
     /** {@code sequence}: several statements separated by semicolons, rows dropped, stop at the first error. */
     private void sequence(Session session, String sql) {
         for (String one : Statements.split(sql)) {
-            session.execute(one, List.of(), Map.of(), false);
-        }
-    }
-
-    private ObjectNode result(Session.Result r, boolean wantRows) {
-        ObjectNode out = JSON.objectNode();
-        ArrayNode cols = out.putArray("cols");
-        for (int i = 0; i < r.columns().size(); i++) {
-            ObjectNode c = cols.addObject().put("name", r.columns().get(i));
-            c.put("decltype", r.declTypes().get(i));
-        }
-        ArrayNode rowsOut = out.putArray("rows");
-        if (wantRows) {
-            for (Object[] row : r.rows()) {
-                ArrayNode a = rowsOut.addArray();
-                for (Object v : row) {
-                    a.add(HranaValues.encode(v));
-                }
+            try (Rows r = session.execute(one, List.of(), Map.of())) {
+                r.all(false);
             }
         }
-        out.put("affected_row_count", 0);
-        out.putNull("last_insert_rowid");
-        out.put("rows_read", r.rows().size());
-        out.put("rows_written", 0);
-        return out;
     }
 
     /** The statement's SQL: inline {@code sql} or a {@code sql_id} stored earlier in this pipeline. */
