@@ -146,7 +146,7 @@ public final class ReplicaDatabase implements VfsDatabase {
         if (s.txid() != txid) {
             throw new PointInTimeException(what + ": the replica no longer holds files that reach exactly that state", null);
         }
-        return new SnapshotView(this, s);
+        return new SnapshotView(s, pages, this::replanExactly);
     }
 
     /**
