@@ -125,7 +125,7 @@ class ReadaheadTest {
             ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
             int[] hot = {1, 2, 3, 500, 1000, 1500, 2000, 2500, 3000, 3500}; // page 1, schema, interior pages
             scan(pages, s, n); // a full cache, as in a process that has run for a while
-            for (int round = 0; round < 3; round++) { // a few point lookups, each on a fresh connection
+            for (int round = 0; round < 6; round++) { // a few point lookups, each on a fresh connection
                 for (int p : hot) {
                     pages.page(s, p, pages.newStream());
                 }
@@ -137,7 +137,9 @@ class ReadaheadTest {
             for (int p : hot) {
                 pages.page(s, p, pages.newStream());
             }
-            assertThat(store.reads.size() - before).as("reads for the hot set after the scan").isZero();
+            // Without scan resistance all 10 come back from storage. Caffeine's admission has a little
+            // randomness (against hash flooding), so on rare runs one hot page loses its place.
+            assertThat(store.reads.size() - before).as("reads for the hot set after the scan").isLessThanOrEqualTo(1);
         }
     }
 
