@@ -63,7 +63,7 @@ public final class ReplicaPages implements AutoCloseable {
         }
         byte[] hit = cache.cached(handle, frame);
         boolean sequential = stream != null
-                && stream.onRead(pgno, snapshot.pageSize(), (from, count) -> readahead(snapshot, from, count));
+                && stream.onRead(pgno, snapshot.pageSize(), hit != null, (from, count) -> readahead(snapshot, from, count));
         if (hit != null) {
             return hit;
         }
