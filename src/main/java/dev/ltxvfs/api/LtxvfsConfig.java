@@ -66,6 +66,24 @@ public interface LtxvfsConfig {
         MemorySize maxBytes();
     }
 
+    Libsql libsql();
+
+    interface Libsql {
+        /** A libSQL stream with no request for this long is closed; its baton then answers STREAM_EXPIRED. */
+        @WithDefault("10s")
+        Duration streamIdleTimeout();
+
+        /** Most libSQL streams open at once on one instance; past it a new stream answers 503. */
+        @WithDefault("128")
+        int maxStreams();
+
+        /**
+         * The key that signs batons. Give every instance the same one, so a stream's next request
+         * may land on any of them; without it each process makes up its own.
+         */
+        Optional<String> batonSecret();
+    }
+
     Storage storage();
 
     interface Storage {

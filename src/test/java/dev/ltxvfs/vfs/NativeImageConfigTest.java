@@ -138,7 +138,7 @@ class NativeImageConfigTest {
         List<String> args = Arrays.stream(applicationProperties().getProperty("quarkus.native.additional-build-args").split(","))
                 .map(String::trim).toList();
         assertThat(args).contains("--enable-native-access=ALL-UNNAMED", "-H:+ForeignAPISupport");
-        for (String pkg : List.of("ltx", "store", "index", "cache", "vfs", "sql", "writer")) {
+        for (String pkg : List.of("ltx", "store", "index", "cache", "vfs", "sql", "writer", "jdbc")) {
             assertThat(args).contains("--initialize-at-run-time=dev.ltxvfs." + pkg);
         }
     }

@@ -14,11 +14,22 @@ import org.sqlite.SQLiteException;
 final class HranaException extends RuntimeException {
     static final String READ_ONLY_MESSAGE = "attempt to write a readonly database";
 
+    private final int status;
     private final String code;
 
     HranaException(String code, String message) {
+        this(400, code, message);
+    }
+
+    /** A failure of the whole request, answered with HTTP {@code status}. */
+    HranaException(int status, String code, String message) {
         super(message);
+        this.status = status;
         this.code = code;
+    }
+
+    int status() {
+        return status;
     }
 
     String code() {

@@ -7,6 +7,8 @@ import dev.ltxvfs.api.Databases;
 import dev.ltxvfs.api.Metrics;
 import dev.ltxvfs.sql.QueryException;
 import dev.ltxvfs.sql.QueryRunner;
+import dev.ltxvfs.sql.Session;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -31,12 +33,14 @@ public class HranaResource {
 
     private final Databases databases;
     private final QueryRunner runner;
+    private final Streams streams;
     private final Metrics metrics;
     private final ObjectMapper mapper;
 
-    HranaResource(Databases databases, QueryRunner runner, Metrics metrics, ObjectMapper mapper) {
+    HranaResource(Databases databases, QueryRunner runner, Streams streams, Metrics metrics, ObjectMapper mapper) {
         this.databases = databases;
         this.runner = runner;
+        this.streams = streams;
         this.metrics = metrics;
         this.mapper = mapper;
     }
@@ -88,15 +92,48 @@ public class HranaResource {
         } catch (HranaException e) {
             return Uni.createFrom().item(error(400, e.code(), e.getMessage()));
         }
+        Stream stream;
+        try {
+            stream = streams.claim(db, pipeline.baton());
+        } catch (HranaException e) {
+            return Uni.createFrom().item(error(e.status(), e.code(), e.getMessage()));
+        }
         long t0 = System.nanoTime();
-        CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> done = pipeline.needsSession()
-                ? runner.open(db, null, true, null).thenCompose(session -> session.run(pipeline::run)
-                        .whenComplete((r, e) -> session.close()))
-                : CompletableFuture.completedFuture(pipeline.run(null));
-        return Uni.createFrom().completionStage(done)
+        return Uni.createFrom().completionStage(() -> execute(db, stream, pipeline))
                 .onItemOrFailure().invoke((r, e) -> metrics.query(db, t0, e, pipeline.rows()))
                 .onItem().transform(this::ok)
-                .onFailure().recoverWithItem(this::failure);
+                .onFailure().recoverWithItem(t -> {
+                    streams.end(stream);
+                    return failure(t);
+                });
+    }
+
+    /** Runs the pipeline on the stream's session: kept from its open transaction, or opened for it. */
+    private CompletableFuture<ObjectNode> execute(String db, Stream stream, Pipeline pipeline) {
+        if (stream.session == null && stream.txid == null && !pipeline.needsSession()) {
+            return CompletableFuture.completedFuture(finish(stream, pipeline, pipeline.run(null, stream)));
+        }
+        CompletableFuture<Session> session = stream.session != null ? CompletableFuture.completedFuture(stream.session)
+                : runner.open(db, null, true, stream.txid).thenApply(s -> stream.session = s);
+        return session.thenCompose(s -> s.run(x -> {
+            ObjectNode answer = pipeline.run(x, stream);
+            stream.txid = x.transactionTxid();
+            return answer;
+        })).thenApply(answer -> finish(stream, pipeline, answer));
+    }
+
+    /** Closes the stream, or hands out its next baton; between transactions it lets its connection go. */
+    private ObjectNode finish(Stream stream, Pipeline pipeline, ObjectNode answer) {
+        if (pipeline.closes()) {
+            streams.end(stream);
+        } else {
+            if (stream.txid == null && stream.session != null) {
+                stream.session.close();
+                stream.session = null;
+            }
+            answer.put("baton", streams.release(stream));
+        }
+        return answer;
     }
 
     private Response ok(JsonNode answer) {
