@@ -121,9 +121,11 @@ async function check(plan, reportPath) {
       await page.getByRole('button', { name: 'Compare', exact: true }).click();
       await page.locator('#compare-meta', { hasText: 'changed' }).waitFor();
       r.keyed = { meta: await page.locator('#compare-meta').textContent(), rows: await cells('#diff') };
-      await page.locator('#compare-form').scrollIntoViewIfNeeded();
       await shot(`${db}-compare`);
+      // The compare card alone at a narrower width: the README's picture (docs/console-compare.png).
+      await page.setViewportSize({ width: 980, height: 900 });
       await shot(`${db}-compare-card`, page.locator('#compare-form'));
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       // Bad SQL: SQLite's own message.
       await page.getByLabel('SQL').fill(plan.badSql);

@@ -1,12 +1,17 @@
 package dev.ltxvfs.api;
 
 import dev.ltxvfs.cache.PageCache;
+import dev.ltxvfs.sql.QueryException;
 import dev.ltxvfs.sql.WorkerPool;
+import dev.ltxvfs.store.CatalogStore;
 import dev.ltxvfs.store.ReplicaStores;
 import dev.ltxvfs.store.ReplicaUrl;
+import dev.ltxvfs.store.S3Options;
 import dev.ltxvfs.vfs.DatabaseRegistry;
+import dev.ltxvfs.vfs.Lease;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.vfs.NoSuchDatabaseException;
 import dev.ltxvfs.vfs.ReplicaDatabase;
 import dev.ltxvfs.vfs.VfsDatabase;
 import dev.ltxvfs.writer.DemoDataset;
@@ -15,13 +20,16 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * What the service serves, from configuration: the configured databases (their indexes build in
- * the background while Quarkus finishes starting), or the generated {@code demo} database. The
+ * the background while Quarkus finishes starting), the catalogs (their databases open on first
+ * use), or, with neither, the generated {@code demo} database. The
  * {@link DatabaseRegistry} owns them (open, poll, close); this bean only tells it what to serve,
  * binds metrics as databases open and close, and answers what the API and health checks ask.
  */
@@ -36,7 +44,7 @@ public class Databases {
     private final Metrics metrics;
 
     /** A database and where it comes from (URL without credentials), for logs and the API. */
-    public record ServedDatabase(String name, String location, ReplicaDatabase db, Duration pollInterval) {}
+    public record ServedDatabase(String name, String location, String catalog, ReplicaDatabase db, Duration pollInterval) {}
 
     Databases(LtxvfsConfig config, DatabaseRegistry registry, WorkerPool workers, Metrics metrics) {
         this.config = config;
@@ -69,14 +77,29 @@ public class Databases {
                 metrics.unbind(name);
             }
         });
-        if (config.databases().isEmpty()) {
+        config.catalogs().forEach(this::addCatalog);
+        if (config.databases().isEmpty() && config.catalogs().isEmpty()) {
             if (config.demo().enabled()) {
                 startDemo();
             } else {
                 LOG.warn("no databases configured (ltxvfs.databases.<name>.replica-url) and the demo is disabled");
             }
         }
-        config.databases().forEach((name, d) -> add(name, d.replicaUrl(), d.pollInterval()));
+        config.databases().forEach((name, d) -> add(name, d.replicaUrl(), polling(d.poll(), d.pollInterval())));
+    }
+
+    static DatabaseRegistry.Polling polling(LtxvfsConfig.PollMode mode, Duration interval) {
+        return mode == LtxvfsConfig.PollMode.BACKGROUND ? DatabaseRegistry.Polling.background(interval)
+                : DatabaseRegistry.Polling.onDemand(interval);
+    }
+
+    private void addCatalog(String catalog, LtxvfsConfig.Catalog c) {
+        CatalogStore store = CatalogStore.open(ReplicaUrl.parse(c.replicaUrl()), S3Options.defaults());
+        LOG.infof("serving the databases of catalog '%s' from %s (opened on first use, polled %s every %d ms)", catalog,
+                store.location(), c.poll().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), c.pollInterval().toMillis());
+        registry.addCatalog(catalog, store, polling(c.poll(), c.pollInterval()), (name, replica) -> new ReplicaDatabase(name,
+                replica, registry.cache(), config.storage().readTimeout(), config.storage().openTimeout()));
+        LitestreamVfs.register();
     }
 
     private void startDemo() {
@@ -87,20 +110,21 @@ public class Databases {
                 if (DemoDataset.ensure(dir, Instant.now())) {
                     LOG.infof("wrote the demo replica (%d transactions) to %s", DemoDataset.TRANSACTIONS, dir);
                 }
-                add(DEMO, ReplicaUrl.file(dir).toString(), Duration.ofSeconds(1));
+                add(DEMO, ReplicaUrl.file(dir).toString(), DatabaseRegistry.Polling.background(Duration.ofSeconds(1)));
             } catch (Exception e) {
                 LOG.errorf("cannot prepare the demo database in %s: %s", config.demo().dir(), e.getMessage());
             }
         });
     }
 
-    private void add(String name, String url, Duration pollInterval) {
+    private void add(String name, String url, DatabaseRegistry.Polling polling) {
         String location = ReplicaUrl.parse(url).toString();
-        LOG.infof("serving database '%s' from %s (poll every %d ms)", name, location, pollInterval.toMillis());
+        LOG.infof("serving database '%s' from %s (poll %s every %d ms)", name, location,
+                polling.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), polling.interval().toMillis());
         registry.serve(name, location,
                 () -> new ReplicaDatabase(name, ReplicaStores.open(url), registry.cache(), config.storage().readTimeout(),
                         config.storage().openTimeout()),
-                DatabaseRegistry.Polling.background(pollInterval));
+                polling);
         LitestreamVfs.register();
     }
 
@@ -130,32 +154,59 @@ public class Databases {
         Ltxvfs.use(null);
     }
 
-    /** The open database served as {@code name}, or null. */
-    public ServedDatabase get(String name) {
-        return registry.find(name).filter(s -> s.name().equals(name)).map(Databases::served).orElse(null);
+    /**
+     * The database served as {@code name}, opened if it is a catalog's; blocks (storage round
+     * trips), so call it on a worker. QueryException: 400 for a bad name, 404 (with the reason)
+     * when nothing is served under it, 503 when storage failed while looking.
+     */
+    public ServedDatabase open(String name) {
+        try (Lease lease = registry.acquire(name)) {
+            return registry.find(lease.name()).map(Databases::served).orElseThrow(() ->
+                    new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "database '" + name + "' was closed meanwhile; retry"));
+        } catch (IllegalArgumentException e) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, e.getMessage());
+        } catch (NoSuchDatabaseException e) {
+            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, e.getMessage());
+        } catch (IOException e) {
+            throw new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE, e.getMessage(), e);
+        }
     }
 
-    /** The open databases, by name. */
+    /** The catalog the database {@code name} comes from (opening it), or null when it is configured. */
+    public String catalogOf(String name) {
+        return open(name).catalog();
+    }
+
+    public boolean isCatalog(String name) {
+        return config.catalogs().containsKey(name);
+    }
+
+    /** The open databases (configured ones are always open), by name. */
     public Collection<ServedDatabase> all() {
         return registry.served().stream().map(Databases::served).filter(s -> s != null).toList();
     }
 
     private static ServedDatabase served(DatabaseRegistry.Served s) {
-        return s.database() instanceof ReplicaDatabase db ? new ServedDatabase(s.name(), s.location(), db, s.polling().interval())
-                : null;
+        return s.database() instanceof ReplicaDatabase db
+                ? new ServedDatabase(s.name(), s.location(), s.catalog(), db, s.polling().interval()) : null;
     }
 
+    /** Ready when every configured database (or the demo) has its index; catalogs' databases open later, on use. */
     public boolean allReady() {
-        Collection<ServedDatabase> all = all();
-        if (all.isEmpty()) {
+        List<ServedDatabase> configured = all().stream().filter(s -> s.catalog() == null).toList();
+        if (configured.isEmpty()) {
             // Nothing to wait for only when nothing is configured and no demo is coming.
-            return config.databases().isEmpty() && !config.demo().enabled();
+            return config.databases().isEmpty() && (!config.demo().enabled() || !config.catalogs().isEmpty());
         }
-        return all.stream().allMatch(s -> s.db().ready())
-                && all.stream().map(ServedDatabase::name).toList().containsAll(config.databases().keySet());
+        return configured.stream().allMatch(s -> s.db().ready())
+                && configured.stream().map(ServedDatabase::name).toList().containsAll(config.databases().keySet());
     }
 
     public PageCache cache() {
         return registry.cache();
+    }
+
+    public DatabaseRegistry registry() {
+        return registry;
     }
 }

@@ -1,7 +1,6 @@
 package dev.ltxvfs.api;
 
 import dev.ltxvfs.cache.CacheStats;
-import dev.ltxvfs.sql.QueryException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -9,7 +8,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.jboss.resteasy.reactive.RestPath;
 
-/** What is served and how it is doing. Cheap: reads published values, never storage. */
+/**
+ * What is served and how it is doing. The listing is cheap (published values, never storage) and
+ * shows the open databases; asking for one database opens it when it is a catalog's.
+ */
 @Path("/v1/databases")
 @Produces(MediaType.APPLICATION_JSON)
 public class DatabasesResource {
@@ -21,7 +23,7 @@ public class DatabasesResource {
 
     public record StoreFigures(long lists, long gets, long bytes, long retries, long failures) {}
 
-    public record DatabaseInfo(String name, String replica, boolean ready, String txid, String time, long lagSeconds,
+    public record DatabaseInfo(String name, String replica, String catalog, boolean ready, String txid, String time, long lagSeconds,
             Integer pageSize, Long pageCount, Integer planFiles, List<String> files, String lastError, StoreFigures requests) {}
 
     public record Listing(List<DatabaseInfo> databases, CacheStats cache) {}
@@ -31,14 +33,11 @@ public class DatabasesResource {
         return new Listing(databases.all().stream().map(DatabasesResource::info).toList(), databases.cache().stats());
     }
 
+    /** Runs on a worker (a catalog's database may open: storage round trips). */
     @GET
     @Path("/{db}")
     public DatabaseInfo get(@RestPath String db) {
-        Databases.ServedDatabase s = databases.get(db);
-        if (s == null) {
-            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + db + "'");
-        }
-        return info(s);
+        return info(databases.open(db));
     }
 
     static DatabaseInfo info(Databases.ServedDatabase s) {
@@ -46,7 +45,7 @@ public class DatabasesResource {
         var snap = replica.current();
         var st = replica.store().stats();
         Throwable failure = replica.lastFailure();
-        return new DatabaseInfo(s.name(), s.location(), snap != null,
+        return new DatabaseInfo(s.name(), s.location(), s.catalog(), snap != null,
                 snap == null ? null : String.format("%016x", snap.txid()),
                 snap == null ? null : snap.timestamp().toString(),
                 replica.lagSeconds(),

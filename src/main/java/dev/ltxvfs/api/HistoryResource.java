@@ -3,6 +3,7 @@ package dev.ltxvfs.api;
 import dev.ltxvfs.index.ReplicaHistory;
 import dev.ltxvfs.sql.QueryException;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -60,17 +61,15 @@ public class HistoryResource {
                     schema = @Schema(type = SchemaType.STRING, pattern = "^[0-9a-fA-F]{1,16}$")) @RestQuery String before,
             @Parameter(description = "Most moments in the page, 1 to " + ReplicaHistory.MAX_LIMIT + " (default "
                     + DEFAULT_LIMIT + ")") @RestQuery Integer limit) {
-        Databases.ServedDatabase served = databases.get(db);
-        if (served == null) {
-            throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, "no database named '" + db + "'");
-        }
         long below = parseBefore(before);
         int n = limit == null ? DEFAULT_LIMIT : limit;
         if (n < 1 || n > ReplicaHistory.MAX_LIMIT) {
             throw new QueryException(QueryException.Kind.BAD_REQUEST,
                     "limit must be between 1 and " + ReplicaHistory.MAX_LIMIT + ", got " + n);
         }
-        return served.db().replica().history().page(below, n)
+        // A catalog's database opens here (storage round trips): on a worker, never the event loop.
+        return Uni.createFrom().item(() -> databases.open(db)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(served -> served.db().replica().history().page(below, n))
                 .onItem().transform(p -> new History(db, p.moments().stream().map(HistoryResource::info).toList(),
                         info(p.oldest()), info(p.newest()), p.total(), p.next() == null ? null : hex(p.next())))
                 .onFailure(IOException.class).transform(e -> new QueryException(QueryException.Kind.STORAGE_UNAVAILABLE,

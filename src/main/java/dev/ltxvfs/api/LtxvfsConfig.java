@@ -16,7 +16,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "ltxvfs")
 public interface LtxvfsConfig {
 
-    /** Databases by name: {@code ltxvfs.databases.<name>.replica-url}. */
+    /** Databases by name: {@code ltxvfs.databases.<name>.replica-url}. They stay open; they win a name clash with a catalog. */
     Map<String, Database> databases();
 
     interface Database {
@@ -26,7 +26,44 @@ public interface LtxvfsConfig {
         /** How often level 0 is polled for new transactions. */
         @WithDefault("1s")
         Duration pollInterval();
+
+        /** {@code background}: every interval; {@code on-demand}: when a read starts and the last poll is older. */
+        @WithDefault("background")
+        PollMode poll();
     }
+
+    /** When a database looks for new transactions. */
+    enum PollMode { BACKGROUND, ON_DEMAND }
+
+    /**
+     * Catalogs by name: {@code ltxvfs.catalogs.<catalog>.replica-url = s3://bucket/tenants}. Every
+     * folder directly under it that holds a replica is a database named after the folder, opened
+     * on first use and closed when idle. Catalogs are searched in the order of their names.
+     */
+    Map<String, Catalog> catalogs();
+
+    interface Catalog {
+        /** A folder of replicas: {@code s3://bucket/prefix?...} or {@code file:///dir}. */
+        String replicaUrl();
+
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        @WithDefault("on-demand")
+        PollMode poll();
+    }
+
+    /** A catalog's database unused this long closes (its index, poll and connections go). */
+    @WithDefault("10m")
+    Duration idleClose();
+
+    /** Most catalog databases open at once; the least recently used closes first. */
+    @WithDefault("1000")
+    int maxOpen();
+
+    /** Longest an on-demand poll holds up the read that started it; then the read uses the state it has. */
+    @WithDefault("5s")
+    Duration pollWait();
 
     Cache cache();
 

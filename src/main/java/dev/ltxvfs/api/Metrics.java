@@ -21,8 +21,10 @@ import java.util.concurrent.CompletionException;
 public class Metrics {
     private final MeterRegistry registry;
 
-    Metrics(MeterRegistry registry, PageCache cache, WorkerPool workers) {
+    Metrics(MeterRegistry registry, PageCache cache, WorkerPool workers, dev.ltxvfs.vfs.DatabaseRegistry databases) {
         this.registry = registry;
+        Gauge.builder("ltxvfs.databases.open", databases, dev.ltxvfs.vfs.DatabaseRegistry::openCount)
+                .description("Databases open now (configured ones and catalogs' in use)").register(registry);
         FunctionCounter.builder("ltxvfs.cache.hits", cache, c -> c.stats().hits()).register(registry);
         FunctionCounter.builder("ltxvfs.cache.misses", cache, c -> c.stats().misses()).register(registry);
         FunctionCounter.builder("ltxvfs.cache.evictions", cache, c -> c.stats().evictions()).register(registry);
@@ -80,16 +82,15 @@ public class Metrics {
         FunctionCounter.builder("ltxvfs.store.failures", store, s -> s.failures.sum()).tags(tags).register(registry);
     }
 
-    /** Drops the meters of a closed database, which would otherwise keep it reachable. */
+    /**
+     * Drops the meters of a closed database, which would otherwise keep it reachable (and a
+     * bucket of thousands of databases would grow the registry without bound).
+     */
     void unbind(String name) {
-        for (Meter m : registry.find("ltxvfs.replica").tag("db", name).meters()) {
-            registry.remove(m);
-        }
-        for (Meter m : registry.find("ltxvfs.index").tag("db", name).meters()) {
-            registry.remove(m);
-        }
-        for (Meter m : registry.find("ltxvfs.store").tag("db", name).meters()) {
-            registry.remove(m);
+        for (Meter m : registry.getMeters()) {
+            if (name.equals(m.getId().getTag("db")) && m.getId().getName().startsWith("ltxvfs.")) {
+                registry.remove(m);
+            }
         }
     }
 

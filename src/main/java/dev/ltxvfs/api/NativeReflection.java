@@ -15,6 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
     QueryBody.class, QueryResult.class, CacheStats.class,
     DatabasesResource.Listing.class, DatabasesResource.DatabaseInfo.class, DatabasesResource.StoreFigures.class,
     Databases.ServedDatabase.class,
+    CatalogsResource.CatalogInfo.class, CatalogsResource.CatalogPage.class,
     HistoryResource.History.class, HistoryResource.MomentInfo.class,
 })
 final class NativeReflection {

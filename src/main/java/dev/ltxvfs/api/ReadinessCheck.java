@@ -5,7 +5,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when every configured database has its index built: Knative routes traffic then. */
+/**
+ * Ready only when every configured database has its index built: Knative routes traffic then. A
+ * catalog's databases open on first use and never make the service unready.
+ */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -19,8 +22,14 @@ public class ReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         var b = HealthCheckResponse.named("databases").status(databases.allReady());
         for (var s : databases.all()) {
-            b.withData(s.name(), s.db().ready() ? String.format("TXID %016x", s.db().replica().current().txid()) : "building index");
+            if (s.catalog() == null) {
+                b.withData(s.name(), s.db().ready() ? String.format("TXID %016x", s.db().replica().current().txid()) : "building index");
+            }
         }
+        for (var c : databases.registry().catalogs()) {
+            b.withData("catalog " + c.name(), c.location() + " (databases open on first use)");
+        }
+        b.withData("open databases", databases.registry().openCount());
         return b.build();
     }
 }

@@ -24,8 +24,9 @@ class Services {
 
     @Produces
     @Singleton
-    DatabaseRegistry registry(PageCache cache) {
-        DatabaseRegistry r = new DatabaseRegistry(cache);
+    DatabaseRegistry registry(PageCache cache, LtxvfsConfig config) {
+        DatabaseRegistry r = new DatabaseRegistry(cache, new DatabaseRegistry.Limits(config.idleClose(), config.maxOpen(),
+                config.pollWait(), DatabaseRegistry.Limits.DEFAULTS.missMemory(), config.storage().openTimeout()));
         Ltxvfs.use(r);
         return r;
     }

@@ -125,6 +125,8 @@ public final class QueryRunner {
     Lease acquire(String database) {
         try {
             return registry.acquire(database);
+        } catch (IllegalArgumentException e) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, e.getMessage());
         } catch (NoSuchDatabaseException e) {
             throw new QueryException(QueryException.Kind.UNKNOWN_DATABASE, e.getMessage());
         } catch (IOException e) {

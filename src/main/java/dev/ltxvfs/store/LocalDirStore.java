@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,11 +41,14 @@ public final class LocalDirStore implements ReplicaStore {
         this.dir = dir.toAbsolutePath().normalize();
         int pool = POOLS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
-        this.io = Executors.newFixedThreadPool(ioThreads, r -> {
-            Thread t = new Thread(r, "ltxvfs-file-io-" + pool + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor threads = new ThreadPoolExecutor(ioThreads, ioThreads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "ltxvfs-file-io-" + pool + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        threads.allowCoreThreadTimeOut(true); // an idle replica (one of thousands in a catalog) keeps no thread
+        this.io = threads;
     }
 
     public Path directory() {

@@ -209,6 +209,13 @@ public final class ReplicaUrl {
         return u.replaceFirst("//[^/@?]*@", "//***@");
     }
 
+    /** The URL of {@code folder} directly under this one (a catalog's database). */
+    public ReplicaUrl child(String folder) {
+        return scheme == Scheme.FILE ? file(directory.resolve(folder))
+                : new ReplicaUrl(Scheme.S3, null, bucket, path.isEmpty() ? folder : path + "/" + folder, endpoint, region,
+                        regionGiven, forcePathStyle);
+    }
+
     public Scheme scheme() { return scheme; }
 
     public boolean isFile() { return scheme == Scheme.FILE; }

@@ -1,15 +1,22 @@
 package dev.ltxvfs.vfs;
 
+import dev.ltxvfs.cache.PageCache;
+import dev.ltxvfs.store.CatalogStore;
+import dev.ltxvfs.store.ReplicaStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -19,30 +26,43 @@ import java.util.function.Supplier;
  *
  * <p>The public surface:
  * <ul>
- * <li>{@link #serve} a database under a name (opened and its index build started at once);
- *     {@link #fallbackTo} a replica for every name nothing else matches (opened on first use);
- *     {@link #remove} one.
- * <li>{@link #acquire} a {@link Lease} to use a database served under an exact name (the VFS also
- *     maps file names: a path or a .db suffix, and the fallback): it opens the database if it is closed,
- *     and while any lease is held the database is never closed (except by {@link #remove} or
- *     {@link #close}). A read transaction of the VFS holds one from SQLite's SHARED lock to its
- *     unlock; hold one longer (a stream that pins a snapshot across requests) to keep the database
- *     open as long. Close every lease exactly once.
+ * <li>{@link #serve} a database under a name (opened now and kept open); {@link #addCatalog} a
+ *     prefix whose folders are databases (opened on first use, closed when idle);
+ *     {@link #fallbackTo} a replica for every file name nothing else matches (VFS only);
+ *     {@link #remove} a name.
+ * <li>{@link #acquire} a {@link Lease} to use a database. It opens the database if needed
+ *     (concurrent first uses share one open) and, while any lease is held, the database is never
+ *     closed (except by {@link #remove} or {@link #close}). A read transaction of the VFS holds
+ *     one from SQLite's SHARED lock to its unlock; hold one longer (a stream that pins a snapshot
+ *     across requests) to keep the database open as long. Close every lease exactly once.
  * <li>{@link Lease#attachment} keeps per-database resources of higher layers (a connection pool):
- *     created on first use, closed when the database closes.
- * <li>{@link #find} and {@link #served} describe what is served without opening anything;
- *     {@link #addListener} hears databases open and close (metrics).
+ *     made on first use, closed when the database closes.
+ * <li>{@link #find}, {@link #served}, {@link #catalogs} and {@link #listCatalog} describe what is
+ *     served; {@link #addListener} hears databases open and close (metrics).
  * </ul>
  *
- * <p>Polling: {@link Poll#BACKGROUND} polls every interval on the registry's timer thread (the
- * poll itself is non-blocking); {@link Poll#MANUAL} leaves it to the owner of the database
- * object ({@link VfsDatabase#poll()}).
+ * <p>Names: configured names win over catalogs; catalogs are searched in the order of their
+ * names and the first whose folder holds a replica wins. A name a lookup could not find is
+ * remembered as missing for {@link Limits#missMemory()} per catalog. Every requested name follows
+ * {@link DatabaseNames} (400 otherwise).
+ *
+ * <p>Life: a catalog's database closes after {@link Limits#idleClose()} without a lease, and the
+ * least recently used ones close when more than {@link Limits#maxOpen()} are open (never one under
+ * a lease, so the bound can be exceeded while every open database is in use). Closing stops its
+ * poll, closes its attachments (connections) and its store (client, threads, files) and drops
+ * its pages from the shared cache. Configured databases stay open.
+ *
+ * <p>Polling: {@link Poll#BACKGROUND} polls every interval on the registry's timer thread;
+ * {@link Poll#ON_DEMAND} polls when a read transaction starts and the last poll is older than the
+ * interval, waiting at most {@link Limits#pollWait()} (on failure or timeout the transaction reads
+ * the state it has; {@code litestream_lag} shows how old it is); {@link Poll#MANUAL} leaves it to
+ * the owner of the database object ({@link VfsDatabase#poll()}).
  */
 public final class DatabaseRegistry implements AutoCloseable {
     static final System.Logger LOG = System.getLogger("dev.ltxvfs.vfs.DatabaseRegistry");
 
     /** How a database is kept current. */
-    public enum Poll { BACKGROUND, MANUAL }
+    public enum Poll { BACKGROUND, ON_DEMAND, MANUAL }
 
     /** The polling of one database: its mode and interval. */
     public record Polling(Poll mode, Duration interval) {
@@ -51,10 +71,29 @@ public final class DatabaseRegistry implements AutoCloseable {
         public static Polling background(Duration interval) {
             return new Polling(Poll.BACKGROUND, interval);
         }
+
+        public static Polling onDemand(Duration interval) {
+            return new Polling(Poll.ON_DEMAND, interval);
+        }
     }
 
-    /** What is served under a name: where it comes from, and the database while it is open (else null). */
-    public record Served(String name, String location, Polling polling, VfsDatabase database) {}
+    /**
+     * @param idleClose a catalog's database unused this long closes
+     * @param maxOpen most catalog databases open at once (least recently used closes first)
+     * @param pollWait longest an on-demand poll holds up the read transaction that started it
+     * @param missMemory how long a name not found in a catalog is remembered as missing
+     * @param openDeadline longest a lookup in a catalog may take
+     */
+    public record Limits(Duration idleClose, int maxOpen, Duration pollWait, Duration missMemory, Duration openDeadline) {
+        public static final Limits DEFAULTS =
+                new Limits(Duration.ofMinutes(10), 1000, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
+
+    /**
+     * What is served under a name: where it comes from, its catalog (null for a configured
+     * database), its polling, and the database while it is open (else null).
+     */
+    public record Served(String name, String location, String catalog, Polling polling, VfsDatabase database) {}
 
     /** Hears databases open and close; called on the thread that opens or closes, must not block. */
     public interface Listener {
@@ -64,24 +103,39 @@ public final class DatabaseRegistry implements AutoCloseable {
     }
 
     private final ConcurrentHashMap<String, RegistryEntry> entries = new ConcurrentHashMap<>();
+    private final Catalogs catalogs;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
-    private final dev.ltxvfs.cache.PageCache cache;
+    private final PageCache cache;
+    private final Limits limits;
+    private final AtomicInteger openFromCatalogs = new AtomicInteger();
     private volatile RegistryEntry fallback;
     private volatile boolean closed;
 
-    public DatabaseRegistry(dev.ltxvfs.cache.PageCache cache) {
+    public DatabaseRegistry(PageCache cache) {
+        this(cache, Limits.DEFAULTS);
+    }
+
+    public DatabaseRegistry(PageCache cache, Limits limits) {
         this.cache = cache;
+        this.limits = limits;
+        this.catalogs = new Catalogs(limits.missMemory(), limits.openDeadline());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ltxvfs-registry");
             t.setDaemon(true);
             return t;
         });
+        long sweep = Math.clamp(limits.idleClose().toMillis() / 4, 50, 30_000);
+        timer.scheduleWithFixedDelay(this::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /** The page cache every database of this registry shares. */
-    public dev.ltxvfs.cache.PageCache cache() {
+    public PageCache cache() {
         return cache;
+    }
+
+    public Limits limits() {
+        return limits;
     }
 
     /**
@@ -92,7 +146,7 @@ public final class DatabaseRegistry implements AutoCloseable {
      */
     public <D extends VfsDatabase> D serve(String name, String location, Supplier<D> open, Polling polling) {
         requireOpen();
-        RegistryEntry entry = new RegistryEntry(this, name, location, open, polling);
+        RegistryEntry entry = RegistryEntry.configured(this, name, location, open, polling);
         RegistryEntry old = entries.put(name, entry);
         if (old != null) {
             old.close(true);
@@ -102,11 +156,22 @@ public final class DatabaseRegistry implements AutoCloseable {
         return db;
     }
 
-    /** Serves {@code open}'s database for every name nothing else matches, opened on first use. */
+    /**
+     * Serves every folder directly under {@code store}'s prefix that holds a replica as a database
+     * named after the folder, made by {@code open} on first use; the registry closes {@code store}.
+     */
+    public void addCatalog(String catalog, CatalogStore store, Polling polling,
+            BiFunction<String, ReplicaStore, ? extends VfsDatabase> open) {
+        requireOpen();
+        DatabaseNames.check(catalog);
+        catalogs.add(new Catalogs.Catalog(catalog, store, polling, open::apply));
+    }
+
+    /** Serves {@code open}'s database for every VFS file name nothing else matches, opened on first use. */
     public void fallbackTo(String location, Supplier<? extends VfsDatabase> open, Polling polling) {
         requireOpen();
         RegistryEntry old = fallback;
-        fallback = new RegistryEntry(this, "default", location, open, polling);
+        fallback = RegistryEntry.configured(this, "default", location, open, polling);
         if (old != null) {
             old.close(true);
         }
@@ -121,53 +186,144 @@ public final class DatabaseRegistry implements AutoCloseable {
     }
 
     /**
-     * A lease on the database served as {@code name}, opening it if needed.
+     * A lease on the database served as {@code name}, opening it if needed: configured, else found
+     * in a catalog (one request per catalog at most, none for a name remembered as missing).
      *
-     * @throws NoSuchDatabaseException when no database is served under the name
+     * @throws IllegalArgumentException when {@code name} breaks a rule of {@link DatabaseNames}
+     * @throws NoSuchDatabaseException when no database is served under the name (with the reason)
+     * @throws IOException when storage failed while looking for it (nothing is remembered)
      */
     public Lease acquire(String name) throws IOException {
         requireOpen();
-        RegistryEntry e = entries.get(name);
-        if (e == null) {
-            throw new NoSuchDatabaseException("no database named '" + name + "'");
+        DatabaseNames.check(name);
+        while (true) {
+            RegistryEntry e = entries.get(name);
+            if (e == null) {
+                if (catalogs.isEmpty()) {
+                    throw new NoSuchDatabaseException("no database named '" + name + "'");
+                }
+                catalogs.requireNotMissed(name);
+                e = entries.computeIfAbsent(name, n -> RegistryEntry.fromCatalog(this, n, () -> catalogs.open(n)));
+            }
+            Lease lease = e.retain();
+            if (lease == null) {
+                continue; // closed and forgotten meanwhile: look again
+            }
+            if (e.fromCatalog() && lease.database().gone()) {
+                // Deleted from storage: close it, then look again (404, or reopen if the folder came back).
+                lease.close();
+                e.close(true);
+                continue;
+            }
+            if (e.fromCatalog()) {
+                closeOverflow();
+            }
+            return lease;
         }
-        return e.retain();
     }
 
-    /** A lease on the database a VFS file name opens (see {@link #lookupFile}). */
+    /**
+     * A lease for a read transaction of the VFS on {@code fileName}: as {@link #acquireFile}, then
+     * an on-demand poll when one is due.
+     */
+    Lease acquireForRead(String fileName) throws IOException {
+        Lease lease = acquireFile(fileName);
+        try {
+            lease.pollIfDue(limits.pollWait());
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+        return lease;
+    }
+
+    /**
+     * A lease on the database a VFS file name opens: a served name exact, else without directories,
+     * else without a .db/.sqlite suffix, else a catalog's folder of that base name, else the
+     * fallback (as the Litestream VFS does).
+     */
     Lease acquireFile(String fileName) throws IOException {
         requireOpen();
-        RegistryEntry e = lookupFile(fileName);
-        if (e == null) {
-            throw new NoSuchDatabaseException("no database named '" + fileName + "'");
+        String base = fileName.substring(fileName.lastIndexOf('/') + 1);
+        for (String n : new String[] {fileName, base, base.replaceFirst("\\.(db|sqlite3?)$", "")}) {
+            RegistryEntry e = entries.get(n);
+            if (e != null && !e.fromCatalog()) {
+                Lease lease = e.retain();
+                if (lease != null) {
+                    return lease;
+                }
+            }
         }
-        return e.retain();
+        NoSuchDatabaseException missing = new NoSuchDatabaseException("no database named '" + DatabaseNames.printable(fileName) + "'");
+        if (!catalogs.isEmpty() && DatabaseNames.problem(base) == null) {
+            try {
+                return acquire(base);
+            } catch (NoSuchDatabaseException e) {
+                missing = e;
+            }
+        }
+        RegistryEntry f = fallback;
+        Lease lease = f == null ? null : f.retain();
+        if (lease == null) {
+            throw missing;
+        }
+        return lease;
     }
 
-    /** What is served as {@code name}, without opening anything; empty when nothing is. */
+    /** Whether a VFS file name reaches a configured database, an open one, or the fallback: no I/O. */
+    boolean servesFile(String fileName) {
+        String base = fileName.substring(fileName.lastIndexOf('/') + 1);
+        return fallback != null || entries.containsKey(fileName) || entries.containsKey(base)
+                || entries.containsKey(base.replaceFirst("\\.(db|sqlite3?)$", ""));
+    }
+
+    /** What is served as {@code name} now, without opening anything; empty when nothing is (or not yet). */
     public Optional<Served> find(String name) {
         RegistryEntry e = entries.get(name);
         return e == null ? Optional.empty() : Optional.of(e.served());
     }
 
-    /** Whether a VFS file name opens a database. */
-    boolean servesFile(String fileName) {
-        return lookupFile(fileName) != null;
+    /** The configured databases and the open ones of catalogs, sorted by name. */
+    public List<Served> served() {
+        return entries.values().stream().map(RegistryEntry::served)
+                .filter(s -> s.catalog() == null || s.database() != null)
+                .sorted(Comparator.comparing(Served::name)).toList();
     }
 
-    /** Every database served by name (not the fallback), sorted by name. */
-    public List<Served> served() {
-        return entries.values().stream().map(RegistryEntry::served).sorted(Comparator.comparing(Served::name)).toList();
+    /** How many databases are open now. */
+    public int openCount() {
+        return (int) entries.values().stream().filter(RegistryEntry::isOpen).count();
+    }
+
+    /** The catalogs by name, with where they read from. */
+    public List<Served> catalogs() {
+        return catalogs.all().stream().map(c -> new Served(c.name(), c.store().location(), c.name(), c.polling(), null)).toList();
+    }
+
+    /**
+     * One page of the folders under a catalog's prefix (one request): the names a query may use,
+     * not checked one by one to hold a replica. Folder names that break {@link DatabaseNames} are left out.
+     *
+     * @throws NoSuchDatabaseException for an unknown catalog
+     */
+    public CompletableFuture<CatalogStore.Page> listCatalog(String catalog, String token, int max) throws NoSuchDatabaseException {
+        Catalogs.Catalog c = catalogs.get(catalog);
+        if (c == null) {
+            throw new NoSuchDatabaseException("no catalog named '" + DatabaseNames.printable(catalog) + "'");
+        }
+        return c.store().folders(token, max).subscribeAsCompletionStage().thenApply(p -> new CatalogStore.Page(
+                p.folders().stream().filter(n -> DatabaseNames.problem(n) == null).toList(), p.next()));
     }
 
     public void addListener(Listener l) {
         listeners.add(l);
     }
 
-    /** Closes every database and stops the timer; the registry serves nothing afterwards. */
+    /** Closes every database and catalog and stops the timer; the registry serves nothing afterwards. */
     @Override
     public void close() {
         closed = true;
+        timer.shutdownNow();
         for (String name : List.copyOf(entries.keySet())) {
             remove(name);
         }
@@ -175,23 +331,7 @@ public final class DatabaseRegistry implements AutoCloseable {
         if (f != null) {
             f.close(true);
         }
-        timer.shutdownNow();
-    }
-
-    /**
-     * The entry a file name SQLite opens reaches: the name exact, else without directories, else
-     * without a .db/.sqlite suffix, else the fallback (as the Litestream VFS does).
-     */
-    private RegistryEntry lookupFile(String name) {
-        RegistryEntry e = entries.get(name);
-        if (e == null) {
-            String base = name.substring(name.lastIndexOf('/') + 1);
-            e = entries.get(base);
-            if (e == null) {
-                e = entries.get(base.replaceFirst("\\.(db|sqlite3?)$", ""));
-            }
-        }
-        return e != null ? e : fallback;
+        catalogs.close();
     }
 
     private void requireOpen() {
@@ -200,11 +340,49 @@ public final class DatabaseRegistry implements AutoCloseable {
         }
     }
 
+    /** Closes catalog databases unused for longer than idle-close (never one under a lease). */
+    private void closeIdle() {
+        try {
+            long now = System.nanoTime();
+            long idle = limits.idleClose().toNanos();
+            for (RegistryEntry e : entries.values()) {
+                if (e.fromCatalog() && now - e.lastUsedNanos() > idle) {
+                    e.close(false);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "closing idle databases failed; retrying next sweep", e);
+        }
+    }
+
+    /** Closes the least recently used catalog databases without a lease while more than max-open are open. */
+    private void closeOverflow() {
+        if (openFromCatalogs.get() <= limits.maxOpen()) {
+            return;
+        }
+        List<RegistryEntry> lru = entries.values().stream().filter(RegistryEntry::fromCatalog).filter(RegistryEntry::isOpen)
+                .sorted(Comparator.comparingLong(RegistryEntry::lastUsedNanos)).toList();
+        for (RegistryEntry e : lru) {
+            if (openFromCatalogs.get() <= limits.maxOpen()) {
+                return;
+            }
+            e.close(false);
+        }
+    }
+
     ScheduledExecutorService timer() {
         return timer;
     }
 
+    /** A closed catalog entry leaves the map: the next use opens a new one. */
+    void forget(RegistryEntry e) {
+        entries.remove(e.name, e);
+    }
+
     void opened(RegistryEntry e, VfsDatabase db) {
+        if (e.fromCatalog()) {
+            openFromCatalogs.incrementAndGet();
+        }
         for (Listener l : listeners) {
             try {
                 l.opened(e.name, db);
@@ -215,6 +393,9 @@ public final class DatabaseRegistry implements AutoCloseable {
     }
 
     void closed(RegistryEntry e, VfsDatabase db) {
+        if (e.fromCatalog()) {
+            openFromCatalogs.decrementAndGet();
+        }
         for (Listener l : listeners) {
             try {
                 l.closed(e.name, db);

@@ -1,5 +1,6 @@
 package dev.ltxvfs.vfs;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,11 @@ public final class Lease implements AutoCloseable {
         return db;
     }
 
+    /** The catalog the database was found in; null for a configured database. */
+    public String catalog() {
+        return entry.served().catalog();
+    }
+
     /**
      * The per-database resource stored under {@code key}, made by {@code create} on first use and
      * closed when the database closes (a connection pool, for example).
@@ -33,6 +39,11 @@ public final class Lease implements AutoCloseable {
      */
     public <T extends AutoCloseable> T attachment(Object key, Supplier<T> create) {
         return entry.attachment(db, key, create);
+    }
+
+    /** An on-demand poll when one is due (a read transaction starts). */
+    void pollIfDue(Duration wait) {
+        entry.pollIfDue(db, wait);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.ltxvfs.vfs;
 
 import dev.ltxvfs.cache.PageCache;
+import dev.ltxvfs.store.CatalogStore;
 import dev.ltxvfs.store.ReplicaStores;
+import dev.ltxvfs.store.S3Options;
 import dev.ltxvfs.store.ReplicaUrl;
 import java.time.Duration;
 
@@ -70,6 +72,21 @@ public final class Ltxvfs {
                 DatabaseRegistry.Polling.MANUAL);
         LitestreamVfs.register();
         return db;
+    }
+
+    /**
+     * Serves every folder directly under {@code catalogUrl} ({@code s3://bucket/tenants} or
+     * {@code file:///dir}) that holds a replica as a database named after the folder, opened on
+     * first use ({@code jdbc:sqlite:file:acme?vfs=litestream}), polled on demand, closed when idle.
+     *
+     * @throws IllegalArgumentException when the URL is not a folder or the name breaks a rule
+     */
+    public static void registerCatalog(String catalog, String catalogUrl) {
+        DatabaseRegistry r = registry();
+        r.addCatalog(catalog, CatalogStore.open(ReplicaUrl.parse(catalogUrl), S3Options.defaults()),
+                DatabaseRegistry.Polling.onDemand(Duration.ofSeconds(1)),
+                (name, store) -> new ReplicaDatabase(name, store, r.cache(), DEFAULT_READ_DEADLINE, DEFAULT_OPEN_DEADLINE));
+        LitestreamVfs.register();
     }
 
     public static void unregister(String name) {

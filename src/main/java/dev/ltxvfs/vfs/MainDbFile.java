@@ -55,7 +55,7 @@ final class MainDbFile {
             return SqliteCodes.READONLY;
         }
         if (lock == SqliteCodes.LOCK_NONE && level >= SqliteCodes.LOCK_SHARED) {
-            Lease l = registry.acquireFile(name);
+            Lease l = registry.acquireForRead(name);
             try {
                 ReplicaView h = historical;
                 pinned = h != null ? h : l.database().current();

@@ -138,6 +138,17 @@ public final class ReplicaDatabase implements VfsDatabase {
         return same;
     }
 
+    /** The last build found no LTX files at all: the replica was deleted. */
+    @Override
+    public boolean gone() {
+        for (Throwable t = replica.lastFailure(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof NoLtxFilesException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public long lagSeconds() {
         return replica.lagSeconds();

@@ -37,6 +37,14 @@ public interface VfsDatabase {
         return CompletableFuture.completedFuture(false);
     }
 
+    /**
+     * True when the database was deleted from storage (its files are gone): the registry then
+     * closes it and looks for it again.
+     */
+    default boolean gone() {
+        return false;
+    }
+
     /** Frees what the database holds; the registry calls it when it closes the database. */
     default void close() {}
 }

@@ -136,6 +136,7 @@ async function selectDatabase() {
   ui.dbinfo.textContent = describeDatabase(databases.find((d) => d.name === db));
   ui.dbinfo.title = ui.dbinfo.textContent;
   clearError();
+  loadTables(db);
   try {
     await timeline.load(db);
   } catch (e) {
@@ -144,6 +145,27 @@ async function selectDatabase() {
 }
 
 ui.db.addEventListener('change', selectDatabase);
+
+/** Buttons for the database's tables and views, each running SELECT * on it. */
+async function loadTables(db) {
+  const box = $('tables');
+  box.replaceChildren();
+  let answer;
+  try {
+    answer = await api.query(db, "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') "
+      + "AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  } catch {
+    return; // only a shortcut: the SQL box still works
+  }
+  if (ui.db.value !== db) return;
+  box.replaceChildren(el('span', { class: 'muted', text: 'Tables:' }), ...answer.rows.map(([name]) => el('button', {
+    type: 'button', class: 'chip', title: `SELECT * FROM ${name} LIMIT 100`,
+    onclick: () => {
+      ui.sql.value = `SELECT * FROM "${name.replaceAll('"', '""')}" LIMIT 100`;
+      run();
+    },
+  }, name)));
+}
 
 // ---- running queries --------------------------------------------------------------------------
 

@@ -7,10 +7,14 @@ import java.util.Map;
 public class LimitsProfile implements QuarkusTestProfile {
     static final String FULL = "full-token-123";
     static final String LOCAL_ONLY = "local-only-456";
+    /** Limited to the catalog "tenants": every database in it. */
+    static final String TENANTS_ONLY = "tenants-only-789";
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
+                "ltxvfs.auth.tokens.tenants.secret", TENANTS_ONLY,
+                "ltxvfs.auth.tokens.tenants.databases", "tenants",
                 "ltxvfs.workers.size", "1",
                 "ltxvfs.workers.queue", "1",
                 "ltxvfs.query.timeout", "2s",

@@ -51,6 +51,12 @@ class LimitsTest {
                 .body("{\"requests\":[]}").post("/libsql/s3/v2/pipeline");
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(forbidden.jsonPath().getString("message")).contains("s3");
+        // A catalog's name in a token's list means every database in it, and its listing.
+        query(LimitsProfile.TENANTS_ONLY, "t-001", "SELECT id FROM t").then().statusCode(200);
+        query(LimitsProfile.TENANTS_ONLY, "local", "SELECT 1").then().statusCode(403);
+        query(LimitsProfile.LOCAL_ONLY, "t-001", "SELECT 1").then().statusCode(403);
+        given().header("Authorization", "Bearer " + LimitsProfile.TENANTS_ONLY).get("/v1/catalogs/tenants").then().statusCode(200);
+        given().header("Authorization", "Bearer " + LimitsProfile.LOCAL_ONLY).get("/v1/catalogs/tenants").then().statusCode(403);
         // Probes and scrapers need no token.
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);

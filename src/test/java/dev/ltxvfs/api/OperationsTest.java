@@ -118,7 +118,8 @@ class OperationsTest {
         JsonNode list = PlainSqlite.parse(given().get("/v1/databases").then().statusCode(200).extract().asString());
         List<String> names = new ArrayList<>();
         list.path("databases").forEach(d -> names.add(d.path("name").asText()));
-        assertThat(names).containsExactly("local", "s3", "s3cold");
+        // The configured databases, and the catalog's databases that are open (tests opened some), by name.
+        assertThat(names).containsSubsequence("local", "s3", "s3cold").isSorted();
         assertThat(list.path("cache").has("hits")).isTrue();
         JsonNode one = PlainSqlite.parse(given().get("/v1/databases/s3").then().statusCode(200).extract().asString());
         assertThat(one.path("ready").asBoolean()).isTrue();

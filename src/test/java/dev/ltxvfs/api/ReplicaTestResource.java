@@ -2,6 +2,7 @@ package dev.ltxvfs.api;
 
 import dev.ltxvfs.testing.ReplicaUpload;
 import dev.ltxvfs.testing.S3ProxyServer;
+import dev.ltxvfs.testing.Tenants;
 import dev.ltxvfs.writer.ReplicaWriter;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
@@ -25,6 +26,8 @@ public class ReplicaTestResource implements QuarkusTestResourceLifecycleManager 
     public static final int TRANSACTIONS = 20;
     public static final int ROWS_PER_TX = 200;
     public static final long BIG = 9007199254740993L; // 2^53 + 1: not a JS number
+    /** Tenants t-000.. in the catalog {@code tenants} (a local folder), beside a folder "notes" that holds no replica. */
+    public static final int TENANTS = 5;
 
     /** The writer's final state (a plain SQLite file). */
     public static Path plainDb() {
@@ -56,6 +59,12 @@ public class ReplicaTestResource implements QuarkusTestResourceLifecycleManager 
                 System.setProperty("ltxvfstest.bucket", bucket);
                 System.setProperty("ltxvfstest.s3-url", s3.replicaUrl(bucket, "items"));
                 System.setProperty("ltxvfstest.plain-db", db.toString());
+                Tenants tenants = Tenants.write(dir.resolve("tenants"), TENANTS);
+                Files.createDirectories(tenants.dir.resolve("notes"));
+                Files.writeString(tenants.dir.resolve("notes/readme.txt"), "not a replica");
+                // A folder named like a configured database: the configured one wins.
+                Files.createDirectories(tenants.dir.resolve("local/ltx/0"));
+                System.setProperty("ltxvfstest.tenants-dir", tenants.dir.toString());
             }
             // The S3 store reads credentials the AWS default way; system properties are one of them.
             System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
@@ -65,6 +74,7 @@ public class ReplicaTestResource implements QuarkusTestResourceLifecycleManager 
             config.put("ltxvfs.databases.s3.replica-url", System.getProperty("ltxvfstest.s3-url"));
             config.put("ltxvfs.databases.s3cold.replica-url", System.getProperty("ltxvfstest.s3-url"));
             config.put("ltxvfs.databases.s3cold.poll-interval", "1h");
+            config.put("ltxvfs.catalogs.tenants.replica-url", "file://" + System.getProperty("ltxvfstest.tenants-dir"));
             return config;
         } catch (Exception e) {
             throw new IllegalStateException("cannot prepare the test replica: " + e.getMessage(), e);

@@ -10,6 +10,7 @@ import dev.ltxvfs.sql.QueryRunner;
 import dev.ltxvfs.sql.Session;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -48,11 +49,11 @@ public class HranaResource {
     @GET
     @Path("/{db}/v2")
     @Operation(summary = "Hrana version probe: version 2 (JSON) is spoken")
-    public Response version(@RestPath String db) {
-        if (databases.get(db) == null) {
-            return error(404, "DATABASE_NOT_FOUND", "no database named '" + db + "'");
-        }
-        return json(200, "{}".getBytes());
+    public Uni<Response> version(@RestPath String db) {
+        // A catalog's database opens here (storage round trips): on a worker, never the event loop.
+        return Uni.createFrom().item(() -> databases.open(db)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().transform(s -> json(200, "{}".getBytes()))
+                .onFailure().recoverWithItem(this::failure);
     }
 
     @POST
@@ -78,10 +79,6 @@ public class HranaResource {
     }
 
     private Uni<Response> run(String db, byte[] body) {
-        if (databases.get(db) == null) {
-            return Uni.createFrom().item(error(404, "DATABASE_NOT_FOUND", "no database named '" + db
-                    + "' (the client URL must be http://host:port/libsql/<db>/)"));
-        }
         Pipeline pipeline;
         try {
             pipeline = Pipeline.parse(mapper.readTree(body == null ? new byte[0] : body));
@@ -111,7 +108,12 @@ public class HranaResource {
     /** Runs the pipeline on the stream's session: kept from its open transaction, or opened for it. */
     private CompletableFuture<ObjectNode> execute(String db, Stream stream, Pipeline pipeline) {
         if (stream.session == null && stream.txid == null && !pipeline.needsSession()) {
-            return CompletableFuture.completedFuture(finish(stream, pipeline, pipeline.run(null, stream)));
+            // No statement still names a database that must exist (a catalog's opens with storage
+            // round trips: on a worker, never the event loop).
+            return CompletableFuture.supplyAsync(() -> {
+                databases.open(db);
+                return finish(stream, pipeline, pipeline.run(null, stream));
+            }, Infrastructure.getDefaultWorkerPool());
         }
         CompletableFuture<Session> session = stream.session != null ? CompletableFuture.completedFuture(stream.session)
                 : runner.open(db, null, true, stream.txid).thenApply(s -> stream.session = s);
