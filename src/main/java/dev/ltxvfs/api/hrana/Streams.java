@@ -2,7 +2,7 @@ package dev.ltxvfs.api.hrana;
 
 import dev.ltxvfs.api.LtxvfsConfig;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * streams close after {@code stream-idle-timeout} (their batons then answer STREAM_EXPIRED, on
  * every instance, from the issue time they carry); at most {@code max-streams} are open at once.
  */
-@ApplicationScoped
+@Singleton
 public class Streams {
     private final Map<String, Stream> open = new ConcurrentHashMap<>();
     /** Streams that ended here, until their last baton would have expired anyway: a later use is a replay. */
@@ -32,11 +32,7 @@ public class Streams {
     private final long idleMillis;
     private final int max;
     private final SecureRandom random = new SecureRandom();
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ltxvfs-libsql-streams");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService sweeper;
 
     Streams(LtxvfsConfig config) {
         LtxvfsConfig.Libsql c = config.libsql();
@@ -47,6 +43,11 @@ public class Streams {
         }));
         idleMillis = c.streamIdleTimeout().toMillis();
         max = c.maxStreams();
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ltxvfs-libsql-streams");
+            t.setDaemon(true);
+            return t;
+        });
         long every = Math.max(100, Math.min(1000, idleMillis / 4));
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     }
