@@ -5,7 +5,9 @@
 #   directory replica, beside plain sqlite-jdbc on the local file in-process (the floor);
 #   then the time from process start to the first answered query, JVM jar with and without the
 #   JDK 25 AOT cache (quarkus.package.jar.aot.enabled, phase=build).
-# Usage: src/test/scripts/bench-load.sh        (env: DURATION=20 WARM=10 CONNECTIONS=16 THREADS=2)
+# Usage: src/test/scripts/bench-load.sh        (env: DURATION=20 WARM=10 CONNECTIONS=16 THREADS=2,
+#   SERVER_FLAGS: JVM flags of the server, e.g. the image's: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+#   BUILD=0 reuses the last build)
 # Needs: JDK 25 (./mvnw finds it), curl, wrk (installed from Debian with apt-get when missing and root).
 set -euo pipefail
 
@@ -27,8 +29,10 @@ if ! command -v wrk >/dev/null; then
 fi
 
 echo "== build (jar with AOT cache, test classes, classpath)"
-./mvnw -B -o -q package -DskipTests -Dquarkus.package.jar.aot.enabled=true -Dquarkus.package.jar.aot.phase=build
-./mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test >/dev/null
+if [ "${BUILD:-1}" = 1 ]; then
+  ./mvnw -B -o -q package -DskipTests -Daot
+  ./mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test >/dev/null
+fi
 java_home=$(./mvnw -q -v 2>/dev/null | sed -n 's/^Java home: //p' || true)
 java=${JAVA:-${java_home:+$java_home/bin/java}}
 [ -x "${java:-}" ] || java=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)
@@ -46,7 +50,8 @@ rows=$("$java" --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=or
 echo "rows=$rows size=$(du -h "$out/bench.db" | cut -f1)"
 
 export AWS_ACCESS_KEY_ID=identity AWS_SECRET_ACCESS_KEY=credential AWS_REGION=us-east-1
-server_args=(-Xmx1g -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN
+# shellcheck disable=SC2206 # the flags are words
+server_args=(${SERVER_FLAGS:-} -Xmx1g -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN
   -Dltxvfs.databases.local.replica-url="file://$out/replica"
   -Dltxvfs.databases.s3.replica-url="s3://bench/kv?endpoint=$endpoint&forcePathStyle=true"
   -Dltxvfs.cache.max-size=256M)

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Time from process start to the first answered query, which is what scale-to-zero waits for,
-# with the database's replica in S3Proxy: the JVM jar, the JVM jar with its AOT cache, and the
-# reference Litestream VFS in a cold sqlite3 process, on the same replica and query. Also the
-# resident memory (VmRSS) right after that first answer. Medians of RUNS runs each.
+# Time from process start to the first answered query, which is what scale-to-zero waits for, with
+# the database's replica (the demo dataset: levels 0, 1, 2 and 9) in S3Proxy behind the counting
+# proxy, at 0 ms and at 20 ms per request (about an in-region S3 time to first byte):
+#   - the plain jar (fast-jar, no JVM flags);
+#   - the jar with its AOT cache (./mvnw package -Daot);
+#   - the AOT jar with the JVM flags of the container image and its cache recorded with them, as
+#     src/main/docker/Dockerfile.jvm does;
+#   - the reference Litestream VFS in a cold sqlite3 process, on the same replica and query.
+# Medians of RUNS runs each, in one run of this script; the resident memory (VmRSS) right after the
+# first answer; and the medians of the service's own startup timeline (the one line it logs at its
+# first answer: ms after JVM start of Quarkus boot, VFS registered, S3 client ready, LIST+tails done,
+# index ready, first query).
 #
-#   ./mvnw verify -Daot          # the jar and target/quarkus-app/app.aot (recorded by native-tests/)
-#   src/test/scripts/bench-startup.sh [RUNS]      (default 5)
+#   src/test/scripts/bench-startup.sh [RUNS]      (default 5; builds both jars itself, offline;
+#                                                  BUILD=0 reuses the last build in target/bench-startup)
 #
 # A run: start the process, POST the query in a tight loop (connection refused, then 503 while the
 # index builds) until the first 200; the time is taken around all of it.
@@ -13,34 +21,57 @@ set -euo pipefail
 
 runs=${1:-5}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
-app=$root/target/quarkus-app
-sql='SELECT count(*), sum(qty) FROM orders'
+out=$root/target/bench-startup
+sql='SELECT count(*), sum(qty) FROM orders WHERE customer_id = 42'
 fail() { echo "bench-startup: $*" >&2; exit 1; }
-
-[ -f "$app/quarkus-run.jar" ] || fail "no $app/quarkus-run.jar: run ./mvnw verify -Daot first"
-[ -f "$app/app.aot" ] || fail "no $app/app.aot: run ./mvnw verify -Daot first (the AOT cache is recorded by native-tests/)"
 . "$root/.mvn/toolchain.sh"
 ltxvfs_require_jdk
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-command -v "$java" >/dev/null || java=java
+java=$JAVA_HOME/bin/java
+# The image's flags, as Dockerfile.jvm sets them (JAVA_FLAGS there).
+image_flags=$(sed -n "s/^ *JAVA_FLAGS='\([^']*\)'.*/\1/p" "$root/src/main/docker/Dockerfile.jvm")
+[ -n "$image_flags" ] || fail "no JAVA_FLAGS='...' line in src/main/docker/Dockerfile.jvm"
+
+if [ "${BUILD:-1}" = 1 ]; then
+  rm -rf "$out" && mkdir -p "$out"
+  echo "== build: plain jar, then the AOT jar with its cache" >&2
+  (cd "$root" && ./mvnw -B -q -o package -DskipTests >/dev/null && cp -r target/quarkus-app "$out/plain" \
+    && ./mvnw -B -q -o package -DskipTests -Daot >/dev/null && cp -r target/quarkus-app "$out/aot" \
+    && ./mvnw -B -q -o test-compile >/dev/null)
+  [ -f "$out/aot/app.aot" ] || fail "./mvnw package -Daot wrote no app.aot"
+  # The image records its cache again with its own flags (Dockerfile.jvm): so does this.
+  cp -r "$out/aot" "$out/image" && rm "$out/image/app.aot"
+  # shellcheck disable=SC2086 # the image's flags are words
+  (cd "$out/image" && "$java" $image_flags -XX:AOTCacheOutput=app.aot -Dquarkus.appcds.generate=true -jar quarkus-run.jar \
+    >"$out/image-training.log" 2>&1) || fail "the training run with the image's flags failed (see $out/image-training.log)"
+fi
+[ -f "$out/image/app.aot" ] || fail "no $out/image/app.aot: run without BUILD=0"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ltxvfs-bench.XXXXXX")
-export S3PROXY_STATE_DIR=$work/s3proxy S3PROXY_BACKEND=transient
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# On disk and on a fixed port, so that s3_up can bring it back as it was if it stops.
+export S3PROXY_STATE_DIR=$work/s3proxy S3PROXY_BACKEND=filesystem S3PROXY_DATA_DIR=$work/s3data \
+  S3PROXY_PORT=$(free_port) S3PROXY_WATCH_PID=$$
 pid=
+proxies=()
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  for p in "${proxies[@]}"; do kill "$p" 2>/dev/null || true; done
   "$root/src/test/scripts/s3proxy.sh" stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
+s3_up() {
+  "$root/src/test/scripts/s3proxy.sh" status >/dev/null 2>&1 && return 0
+  echo "bench-startup: S3Proxy had stopped; started it again" >&2
+  "$root/src/test/scripts/s3proxy.sh" start >/dev/null
+}
+median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
 # ---- the replica: the embedded demo dataset, written by the service itself, copied into S3Proxy ----
 port=$(free_port)
-(cd "$app" && exec "$java" -Dquarkus.http.port="$port" -Dltxvfs.demo.dir="$work/demo" -jar quarkus-run.jar) >"$work/demo.log" 2>&1 &
+(cd "$out/plain" && exec "$java" -Dquarkus.http.port="$port" -Dltxvfs.demo.dir="$work/demo" -jar quarkus-run.jar) >"$work/demo.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break; sleep 0.1; done
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
@@ -59,20 +90,34 @@ for f in "$work"/demo/ltx/*/*.ltx; do
     "$endpoint/bench/demo/$(printf %04x "$level")/$(basename "$f")" >/dev/null
   files=$((files + 1))
 done
-url="s3://bench/demo?endpoint=$endpoint&forcePathStyle=true"
-echo "replica: $files LTX files of the demo dataset in S3Proxy ($url); query: $sql; $runs runs each" >&2
+levels=$(ls "$work/demo/ltx" | paste -sd, -)
 
-# ---- one run of ltxvfs: prints "<ms to first answer> <VmRSS kB>" ----
+# One counting proxy per delay, in front of S3Proxy.
+declare -A via
+for delay in 0 20; do
+  exec {fd}< <(BENCH_DELAY_MS=$delay "$java" -cp "$root/target/test-classes" dev.ltxvfs.bench.CountingProxy "$endpoint" \
+    < <(sleep 100000))
+  proxies+=($!)
+  read -r -u "$fd" via[$delay]
+done
+echo "replica: $files LTX files (levels $levels) of the demo dataset in S3Proxy; query: $sql; $runs runs each" >&2
+
+ext=$("$root/src/test/scripts/reference-vfs.sh")
+
+# ---- one run of ltxvfs: prints "<ms to first answer> <VmRSS kB> <timeline ms...>" ----
 run_ltxvfs() {
-  local port t0 t1 rss code
+  local dir=$1 delay=$2; shift 2
+  local port t0 t1 rss code url timeline
+  url="s3://bench/demo?endpoint=${via[$delay]}&forcePathStyle=true"
+  s3_up
   port=$(free_port)
   t0=$(now_ms)
-  (cd "$app" && exec "$java" "$@" -Dquarkus.http.port="$port" -Dltxvfs.demo.enabled=false \
+  (cd "$dir" && exec "$java" "$@" -Dquarkus.http.port="$port" -Dltxvfs.demo.enabled=false \
       -Dltxvfs.databases.bench.replica-url="$url" -Daws.accessKeyId=identity -Daws.secretAccessKey=credential \
       -jar quarkus-run.jar) >"$work/run.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 3000); do
-    code=$(curl -s -o "$work/answer.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+    code=$(curl -s -m 10 -o "$work/answer.json" -w '%{http_code}' -H 'Content-Type: application/json' \
       -d "{\"sql\": \"$sql\"}" "http://127.0.0.1:$port/v1/databases/bench/query" || true)
     [ "$code" = 200 ] && break
     kill -0 "$pid" 2>/dev/null || fail "ltxvfs exited (see $work/run.log)"
@@ -81,14 +126,18 @@ run_ltxvfs() {
   t1=$(now_ms)
   [ "$code" = 200 ] || fail "no answer within 30 s (see $work/run.log)"
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+  # "startup (ms after JVM start): quarkus boot 512, vfs registered 430, ..." -> "512 430 ..."
+  for _ in $(seq 1 100); do grep -q 'startup (ms after JVM start)' "$work/run.log" && break; sleep 0.01; done
+  timeline=$(sed -n 's/.*startup (ms after JVM start): //p' "$work/run.log" | head -1 | tr ',' '\n' | awk '{print $NF}' | paste -sd' ')
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-  echo "$((t1 - t0)) $rss"
+  echo "$((t1 - t0)) $rss $timeline"
 }
 
 # ---- one run of the reference extension: a cold sqlite3 process; prints "<ms> <max RSS kB>" ----
-ext=$("$root/src/test/scripts/reference-vfs.sh")
 run_reference() {
-  local t0 t1 out
+  local delay=$1 t0 t1 out url
+  url="s3://bench/demo?endpoint=${via[$delay]}&forcePathStyle=true"
+  s3_up
   t0=$(now_ms)
   out=$(cd "$work" && env -u AWS_CA_BUNDLE LITESTREAM_REPLICA_URL="$url" AWS_ACCESS_KEY_ID=identity AWS_SECRET_ACCESS_KEY=credential \
     AWS_REGION=us-east-1 LITESTREAM_LOG_FILE="$work/reference.log" /usr/bin/time -f 'RSS %M' \
@@ -100,22 +149,39 @@ $sql" 2>&1)
   echo "$((t1 - t0)) $(sed -n 's/^RSS //p' <<<"$out")"
 }
 
-report() { # name, then lines of "<ms> <kB>"
-  local name=$1 lines ms rss
-  lines=$(cat)
-  ms=$(awk '{print $1}' <<<"$lines" | median)
-  rss=$(awk '{print $2}' <<<"$lines" | median)
-  printf '%-34s %8s ms  %8s MiB   (runs: %s)\n' "$name" "$ms" "$((rss / 1024))" "$(awk '{print $1}' <<<"$lines" | paste -sd' ')"
-}
+col() { awk -v c="$1" '{print $c}' | median; }
+declare -A result
+for delay in 0 20; do
+  # Interleaved, so a slow moment of the machine does not land on one variant only.
+  for _ in $(seq 1 "$runs"); do
+    result[plain,$delay]+="$(run_ltxvfs "$out/plain" "$delay")"$'\n'
+    result[aot,$delay]+="$(run_ltxvfs "$out/aot" "$delay" -XX:AOTCache=app.aot)"$'\n'
+    # shellcheck disable=SC2086 # the image's flags are words
+    result[image,$delay]+="$(run_ltxvfs "$out/image" "$delay" -XX:AOTCache=app.aot $image_flags)"$'\n'
+    result[ref,$delay]+="$(run_reference "$delay")"$'\n'
+  done
+done
+echo "ltxvfs answer: $(cat "$work/answer.json")" >&2
 
-answer_ltxvfs=
-jvm=$(for _ in $(seq 1 "$runs"); do run_ltxvfs; done)
-answer_ltxvfs=$(cat "$work/answer.json")
-aot=$(for _ in $(seq 1 "$runs"); do run_ltxvfs -XX:AOTCache=app.aot -XX:AOTMode=on; done)
-ref=$(for _ in $(seq 1 "$runs"); do run_reference; done)
-
-echo "ltxvfs answer: $answer_ltxvfs" >&2
-printf '%-34s %11s  %12s\n' "median of $runs" "first answer" "RSS after it"
-report "JVM jar" <<<"$jvm"
-report "JVM jar + AOT cache (app.aot)" <<<"$aot"
-report "reference VFS, cold sqlite3 (max)" <<<"$ref"
+name() { case $1 in plain) echo "plain jar";; aot) echo "jar + AOT cache";; image) echo "AOT + image flags";; ref) echo "reference, cold sqlite3";; esac; }
+printf '\nmedian of %s, ms from process start (ratio to the reference at the same delay), RSS after the first answer\n' "$runs"
+printf '%-24s %6s %16s %9s   %s\n' variant delay "first answer" "RSS MiB" "runs"
+for delay in 0 20; do
+  ref_ms=$(printf '%s' "${result[ref,$delay]}" | col 1)
+  for v in plain aot image ref; do
+    lines=$(printf '%s' "${result[$v,$delay]}")
+    ms=$(col 1 <<<"$lines")
+    printf '%-24s %4s ms %8s (%4.1fx) %9s   %s\n' "$(name "$v")" "$delay" "$ms" "$(awk -v a="$ms" -v b="$ref_ms" 'BEGIN {print a / b}')" \
+      "$(( $(col 2 <<<"$lines") / 1024 ))" "$(awk '{print $1}' <<<"$lines" | paste -sd' ')"
+  done
+done
+printf '\nltxvfs startup timeline, median ms after JVM start (the line it logs at its first answer)\n'
+printf '%-24s %6s %8s %8s %8s %10s %8s %8s\n' variant delay "quarkus" "vfs" "s3client" "list+tails" "index" "query"
+for delay in 0 20; do
+  for v in plain aot image; do
+    lines=$(printf '%s' "${result[$v,$delay]}")
+    printf '%-24s %4s ms %8s %8s %8s %10s %8s %8s\n' "$(name "$v")" "$delay" \
+      "$(col 3 <<<"$lines")" "$(col 4 <<<"$lines")" "$(col 5 <<<"$lines")" "$(col 6 <<<"$lines")" "$(col 7 <<<"$lines")" "$(col 8 <<<"$lines")"
+  done
+done
+echo "(image flags: $image_flags)"

@@ -1,9 +1,11 @@
 package dev.ltxvfs.api;
 
+import dev.ltxvfs.api.StartupTimeline.Moment;
 import dev.ltxvfs.cache.PageCache;
 import dev.ltxvfs.sql.QueryException;
 import dev.ltxvfs.sql.WorkerPool;
 import dev.ltxvfs.store.CatalogStore;
+import dev.ltxvfs.store.ReplicaStore;
 import dev.ltxvfs.store.ReplicaStores;
 import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.store.S3Options;
@@ -54,11 +56,14 @@ public class Databases {
     }
 
     void start(@Observes StartupEvent ev) {
-        // Registering the VFS takes about a second in a cold JVM: it runs beside the index builds
-        // that add() starts (Ltxvfs.register waits for it; a failure surfaces there).
+        StartupTimeline.mark(Moment.QUARKUS_BOOT);
+        // Registering the VFS takes a few hundred ms in a cold JVM: it runs beside the index builds
+        // that add() starts (add() waits for it; a failure surfaces there). Usually EarlyStart has
+        // done it while Quarkus booted.
         Thread.ofPlatform().name("ltxvfs-vfs-init").start(() -> {
             try {
                 LitestreamVfs.register();
+                StartupTimeline.mark(Moment.VFS_REGISTERED);
             } catch (RuntimeException e) {
                 LOG.debugf("registering the VFS in the background failed (retried on first use): %s", e.getMessage());
             }
@@ -86,6 +91,7 @@ public class Databases {
             }
         }
         config.databases().forEach((name, d) -> add(name, d.replicaUrl(), polling(d.poll(), d.pollInterval())));
+        EarlyStart.discardUntaken();
     }
 
     static DatabaseRegistry.Polling polling(LtxvfsConfig.PollMode mode, Duration interval) {
@@ -121,16 +127,30 @@ public class Databases {
         String location = ReplicaUrl.parse(url).toString();
         LOG.infof("serving database '%s' from %s (poll %s every %d ms)", name, location,
                 polling.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), polling.interval().toMillis());
+        Duration read = config.storage().readTimeout();
+        Duration open = config.storage().openTimeout();
         registry.serve(name, location,
-                () -> new ReplicaDatabase(name, ReplicaStores.open(url), registry.cache(), config.storage().readTimeout(),
-                        config.storage().openTimeout()),
+                () -> EarlyStart.take(name, url)
+                        .map(o -> new ReplicaDatabase(name, o.replica, o.firstIndex, registry.cache(), read, open))
+                        .orElseGet(() -> new ReplicaDatabase(name, openStore(url), registry.cache(), read, open)),
                 polling);
         LitestreamVfs.register();
+    }
+
+    private static ReplicaStore openStore(String url) {
+        ReplicaStore store = ReplicaStores.open(url);
+        if (ReplicaUrl.parse(url).isS3()) {
+            StartupTimeline.mark(Moment.S3_CLIENT_READY);
+        }
+        return store;
     }
 
     private static void logWhenReady(String name, ReplicaDatabase db) {
         long t0 = System.nanoTime();
         db.start().whenComplete((s, e) -> {
+            if (e == null) {
+                StartupTimeline.mark(Moment.LIST_AND_TAILS);
+            }
             if (e != null) {
                 LOG.errorf("database '%s': cannot build the index yet (retrying every poll): %s", name, rootMessage(e));
             } else {

@@ -37,6 +37,9 @@ public class Metrics {
 
     /** One finished query: latency by database and outcome, rows returned. */
     public void query(String db, long startNanos, Throwable failure, long rows) {
+        if (failure == null) {
+            StartupTimeline.mark(StartupTimeline.Moment.FIRST_QUERY);
+        }
         String outcome = outcome(failure);
         Timer.builder("ltxvfs.query").description("Query latency by database and outcome")
                 .tags("db", db, "outcome", outcome)

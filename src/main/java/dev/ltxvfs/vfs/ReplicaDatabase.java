@@ -32,10 +32,20 @@ public final class ReplicaDatabase implements VfsDatabase {
     private volatile SnapshotView live;
 
     public ReplicaDatabase(String name, ReplicaStore store, PageCache cache, Duration readDeadline, Duration openDeadline) {
+        this(name, new LiveReplica(store), null, cache, readDeadline, openDeadline);
+    }
+
+    /**
+     * A database on a replica whose first index build is already under way ({@code firstIndex}),
+     * started before there was a cache to serve pages from (the service's early start).
+     */
+    public ReplicaDatabase(String name, LiveReplica replica, CompletableFuture<IndexSnapshot> firstIndex, PageCache cache,
+                           Duration readDeadline, Duration openDeadline) {
         this.name = name;
-        this.replica = new LiveReplica(store);
+        this.replica = replica;
+        this.opening = firstIndex;
         this.cache = cache;
-        this.handle = cache.register(store);
+        this.handle = cache.register(replica.store());
         this.readDeadline = readDeadline;
         this.openDeadline = openDeadline;
     }

@@ -141,5 +141,10 @@ class NativeImageConfigTest {
         for (String pkg : List.of("ltx", "store", "index", "cache", "vfs", "sql", "writer", "jdbc")) {
             assertThat(args).contains("--initialize-at-run-time=dev.ltxvfs." + pkg);
         }
+        // The state of this process's early start (begun in main, before Quarkus boots) and its timeline.
+        for (String cls : List.of("dev.ltxvfs.api.EarlyStart", "dev.ltxvfs.api.StartupTimeline")) {
+            assertThat(Class.forName(cls, false, getClass().getClassLoader())).isNotNull(); // the name is real
+            assertThat(args).contains("--initialize-at-run-time=" + cls);
+        }
     }
 }
