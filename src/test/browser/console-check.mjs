@@ -150,6 +150,16 @@ async function check(plan, reportPath) {
       r.beforeRetention.rows = await cells('#answer');
       await page.getByLabel('Point in time').fill('');
     }
+    // A catalog's database: listed under its catalog, opened by the first request.
+    const option = page.locator(`#db option[value="${plan.catalogDatabase}"]`);
+    report.catalog = { group: await option.evaluate((o) => o.parentElement.label) };
+    await page.getByLabel('Database').selectOption(plan.catalogDatabase);
+    await page.locator('#timeline-summary', { hasText: 'moments kept' }).waitFor();
+    await page.getByLabel('SQL').fill(plan.sql);
+    await page.getByLabel('SQL').press('Control+Enter');
+    await settled();
+    report.catalog.txid = await meta.locator('[data-txid]').getAttribute('data-txid');
+    report.catalog.rows = await cells('#answer');
     report.pageErrors = pageErrors;
   } catch (e) {
     await shot('failure').catch(() => {});

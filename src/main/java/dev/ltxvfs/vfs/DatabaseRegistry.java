@@ -216,7 +216,11 @@ public final class DatabaseRegistry implements AutoCloseable {
                 continue;
             }
             if (e.fromCatalog()) {
-                closeOverflow();
+                try {
+                    closeOverflow();
+                } catch (RuntimeException x) { // closing others must never fail this use
+                    LOG.log(Level.WARNING, "closing least recently used databases failed", x);
+                }
             }
             return lease;
         }
@@ -360,13 +364,15 @@ public final class DatabaseRegistry implements AutoCloseable {
         if (openFromCatalogs.get() <= limits.maxOpen()) {
             return;
         }
-        List<RegistryEntry> lru = entries.values().stream().filter(RegistryEntry::fromCatalog).filter(RegistryEntry::isOpen)
-                .sorted(Comparator.comparingLong(RegistryEntry::lastUsedNanos)).toList();
-        for (RegistryEntry e : lru) {
+        // Last use is read once per entry: it changes while we sort, and a comparator must not.
+        record Used(RegistryEntry entry, long at) {}
+        List<Used> lru = entries.values().stream().filter(RegistryEntry::fromCatalog).filter(RegistryEntry::isOpen)
+                .map(e -> new Used(e, e.lastUsedNanos())).sorted(Comparator.comparingLong(Used::at)).toList();
+        for (Used u : lru) {
             if (openFromCatalogs.get() <= limits.maxOpen()) {
                 return;
             }
-            e.close(false);
+            u.entry().close(false);
         }
     }
 

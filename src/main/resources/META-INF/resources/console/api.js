@@ -79,6 +79,17 @@ export const api = {
   async databases() {
     return (await call('GET', '/v1/databases')).json();
   },
+  /** One database's figures; opens a catalog's database. */
+  async database(db) {
+    return (await call('GET', dbPath(db))).json();
+  },
+  async catalogs() {
+    return (await call('GET', '/v1/catalogs')).json();
+  },
+  /** The first page of a catalog's database names. */
+  async catalog(name, limit) {
+    return (await call('GET', '/v1/catalogs/' + encodeURIComponent(name) + '?limit=' + limit)).json();
+  },
   async history(db, { before, limit } = {}) {
     const q = new URLSearchParams();
     if (limit) q.set('limit', limit);

@@ -99,10 +99,26 @@ ui.forget.addEventListener('click', () => {
 });
 
 let databases = [];
+/** Names shown per catalog: one LIST each; more are reachable by SQL clients, not listed here. */
+const CATALOG_NAMES = 1000;
+
+/** Catalogs and the first names in each; a catalog that cannot be listed is left out, not fatal. */
+async function catalogGroups() {
+  let catalogs;
+  try {
+    catalogs = await api.catalogs();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) throw e;
+    return []; // a service without catalogs
+  }
+  const pages = await Promise.all(catalogs.map((c) => api.catalog(c.name, CATALOG_NAMES).catch(() => null)));
+  return pages.filter((p) => p && p.databases.length);
+}
 
 async function start() {
+  let groups;
   try {
-    databases = (await api.databases()).databases;
+    [databases, groups] = await Promise.all([api.databases().then((l) => l.databases), catalogGroups()]);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       askForToken(hasToken() ? 'The token was refused: ' + e.message : '');
@@ -116,9 +132,15 @@ async function start() {
   ui.console.hidden = false;
   ui.forget.hidden = !hasToken();
   const remembered = sessionStorage.getItem('ltxvfs.db');
-  ui.db.replaceChildren(...databases.map((d) => el('option', { value: d.name, text: d.name })));
-  ui.db.disabled = databases.length === 0;
-  if (databases.some((d) => d.name === remembered)) ui.db.value = remembered;
+  // Configured (and open) databases first, then each catalog's names (they open on first use).
+  const listed = new Set(databases.filter((d) => !d.catalog).map((d) => d.name));
+  ui.db.replaceChildren(
+    ...databases.filter((d) => !d.catalog).map((d) => el('option', { value: d.name, text: d.name })),
+    ...groups.map((g) => el('optgroup', { label: `catalog ${g.catalog}${g.next ? ` (first ${g.databases.length})` : ''}` },
+      ...g.databases.filter((n) => !listed.has(n)).map((n) => el('option', { value: n, text: n })))),
+  );
+  ui.db.disabled = ui.db.options.length === 0;
+  if ([...ui.db.options].some((o) => o.value === remembered)) ui.db.value = remembered;
   await selectDatabase();
   document.body.dataset.ready = 'true';
   performance.mark('ltxvfs-ready');
@@ -133,9 +155,17 @@ function describeDatabase(d) {
 async function selectDatabase() {
   const db = ui.db.value;
   sessionStorage.setItem('ltxvfs.db', db);
-  ui.dbinfo.textContent = describeDatabase(databases.find((d) => d.name === db));
+  const known = databases.find((d) => d.name === db);
+  ui.dbinfo.textContent = known ? describeDatabase(known) : 'opening…';
   ui.dbinfo.title = ui.dbinfo.textContent;
   clearError();
+  if (!known) {
+    // A catalog's database: this request opens it.
+    api.database(db).then((d) => {
+      if (ui.db.value !== db) return;
+      ui.dbinfo.textContent = ui.dbinfo.title = describeDatabase(d);
+    }, (e) => showError(e));
+  }
   loadTables(db);
   try {
     await timeline.load(db);

@@ -36,6 +36,7 @@ export class Timeline {
     this.db = db;
     this.moments = [];
     this.info = null;
+    this.summary.textContent = 'loading…';
     this.draw();
     const page = await api.history(db, { limit: PAGE });
     if (this.db !== db) return;

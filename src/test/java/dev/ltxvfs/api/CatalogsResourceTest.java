@@ -75,6 +75,8 @@ class CatalogsResourceTest {
         query("t-999", "SELECT 1").then().statusCode(404).body("error.message", containsString("has no folder 't-999'"));
         query("notes", "SELECT 1").then().statusCode(404).body("error.message", containsString("holds no Litestream replica"));
         given().get("/v1/databases/t-999").then().statusCode(404);
+        given().contentType(ContentType.JSON).accept("application/x-ndjson").body(Map.of("sql", "SELECT 1"))
+                .post("/v1/databases/t-999/query").then().statusCode(404);
         Response libsql = given().get("/libsql/t-999/v2");
         assertThat(libsql.statusCode()).isEqualTo(404);
         assertThat(libsql.jsonPath().getString("code")).isEqualTo("DATABASE_NOT_FOUND");

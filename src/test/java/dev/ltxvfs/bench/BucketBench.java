@@ -116,8 +116,8 @@ public final class BucketBench {
             double ms = (System.nanoTime() - n0) / 1e6;
             CountingProxy.Counts d = wire.snapshot().minus(before);
             times.add(ms);
-            System.out.printf("  %s: %.0f ms, %d LIST + %d GET (%.1f round trips of %d ms)%s%n", Tenants.name(i), ms, d.lists(),
-                    d.objectGets(), ms / Math.max(1, delayMs), delayMs, got.equals(Tenants.answer(i)) ? "" : "  WRONG: " + got);
+            System.out.printf("  %s: %.0f ms (%.1f x the %d ms delay), %d LIST + %d GET%s%n", Tenants.name(i), ms,
+                    ms / Math.max(1, delayMs), delayMs, d.lists(), d.objectGets(), got.equals(Tenants.answer(i)) ? "" : "  WRONG: " + got);
         }
         times.sort(null);
         System.out.printf("  median %.0f ms%n", times.get(times.size() / 2));
@@ -244,6 +244,7 @@ public final class BucketBench {
                     int i = ThreadLocalRandom.current().nextInt(tenants);
                     long atLeast = 1;
                     long atMost = i < HOT ? committed.get(i) : 1;
+                    LitestreamVfs.clearLastFailure();
                     try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + Tenants.name(i) + "?vfs=litestream")) {
                         List<String> rows = SqlRows.rows(c, "SELECT min(id), max(id), min(name), max(name), count(*) FROM t");
                         long upper = i < HOT ? committed.get(i) : 1;
@@ -258,8 +259,10 @@ public final class BucketBench {
                         }
                         queries.increment();
                     } catch (SQLException e) {
-                        String m = String.valueOf(e.getMessage());
-                        errors.computeIfAbsent(m.length() > 90 ? m.substring(0, 90) : m, x -> new LongAdder()).increment();
+                        // SQLite passes only a code; the VFS keeps the cause on this thread.
+                        String m = LitestreamVfs.takeLastFailure().map(t -> e.getMessage() + " <- " + t.getMessage())
+                                .orElse(String.valueOf(e.getMessage()));
+                        errors.computeIfAbsent(m.length() > 200 ? m.substring(0, 200) : m, x -> new LongAdder()).increment();
                     }
                 }
             }));
@@ -268,10 +271,16 @@ public final class BucketBench {
         long started = System.nanoTime();
         int threads0 = Thread.activeCount();
         long fds0 = fds();
+        long threadsWarm = -1;
+        long fdsWarm = -1;
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("soak.csv")))) {
             csv.println("seconds,open,heap_after_gc_mib,threads,fds,queries,requests");
             while (System.nanoTime() < end) {
                 long s = (System.nanoTime() - started) / 1_000_000_000L;
+                if (threadsWarm < 0 && s >= 10) {
+                    threadsWarm = Thread.activeCount();
+                    fdsWarm = fds();
+                }
                 csv.printf("%d,%d,%.1f,%d,%d,%d,%d%n", s, r.openCount(), heapAfterLastGc() / 1048576.0,
                         Thread.activeCount(), fds(), queries.sum(), wire.snapshot().requests());
                 csv.flush();
@@ -288,8 +297,8 @@ public final class BucketBench {
         System.out.printf("  wrong answers: %d%s%n", wrong.sum(), wrongSamples.isEmpty() ? "" : " e.g. " + wrongSamples);
         System.out.printf("  errors by kind: %s%n", errors.isEmpty() ? "none" : new TreeMap<>(errors));
         System.out.printf("  open databases at the end: %d (max-open %d)%n", r.openCount(), maxOpen);
-        System.out.printf("  threads: %d at the start, %d at the end; file handles: %d at the start, %d at the end%n",
-                threads0, Thread.activeCount(), fds0, fds());
+        System.out.printf("  threads: %d before the soak, %d at 10 s, %d at the end; file handles: %d before, %d at 10 s, %d at the end%n",
+                threads0, threadsWarm, Thread.activeCount(), fds0, fdsWarm, fds());
         System.out.printf("  heap after GC: see %s (every 5 s)%n", out.resolve("soak.csv"));
     }
 

@@ -299,6 +299,53 @@ class CatalogTest {
         assertThat(query(Tenants.name(150), "SELECT id, name FROM t")).containsExactly(Tenants.answer(150));
     }
 
+    @Test
+    void concurrentFirstQueriesShareOneOpen() throws Exception {
+        CatalogStore catalog = s3Catalog();
+        serve(catalog, 1000, Duration.ofMinutes(10));
+        java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+        registry.addListener(new DatabaseRegistry.Listener() {
+            @Override
+            public void opened(String name, VfsDatabase db) {
+                opens.incrementAndGet();
+            }
+
+            @Override
+            public void closed(String name, VfsDatabase db) {
+                // not counted
+            }
+        });
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(8);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<List<String>>> answers = new ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            answers.add(pool.submit(() -> {
+                start.await();
+                return query(Tenants.name(42), "SELECT id, name FROM t");
+            }));
+        }
+        for (Future<List<String>> a : answers) {
+            assertThat(a.get()).containsExactly(Tenants.answer(42));
+        }
+        pool.shutdown();
+        assertThat(opens).hasValue(1);
+        assertThat(catalog.stats().lists.sum()).as("one probe for eight first queries").isEqualTo(1);
+    }
+
+    @Test
+    void aLeaseKeepsAnIdleDatabaseOpen() throws Exception {
+        serve(localCatalog(), 1000, Duration.ofMillis(200));
+        Lease held = registry.acquire(Tenants.name(9));
+        Thread.sleep(800);
+        assertThat(registry.find(Tenants.name(9))).hasValueSatisfying(s -> assertThat(s.database()).isNotNull());
+        held.close();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (registry.openCount() > 0 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertThat(registry.openCount()).isZero();
+    }
+
     static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> all = Files.walk(from)) {
             for (Path p : all.toList()) {

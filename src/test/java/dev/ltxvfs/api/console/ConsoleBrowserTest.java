@@ -56,6 +56,7 @@ class ConsoleBrowserTest {
         plan.put("token", ConsoleProfile.TOKEN);
         plan.put("wrongToken", "not-the-token");
         plan.put("databases", List.of("shop", "shop-s3"));
+        plan.put("catalogDatabase", ShopReplica.CATALOG_DATABASE);
         plan.put("sql", SQL);
         plan.put("badSql", "SELEC id FROM orders");
         plan.put("beforeRetention", ShopReplica.T0.toString());
@@ -104,6 +105,10 @@ class ConsoleBrowserTest {
             assertThat(r.path("beforeRetention").path("fixedTxid").asText()).isEqualTo(txid(ShopReplica.OLDEST));
             assertThat(rows(r.path("beforeRetention").path("rows"))).isEqualTo(cells(ShopReplica.OLDEST));
         }
+        JsonNode catalog = report.path("catalog");
+        assertThat(catalog.path("group").asText()).isEqualTo("catalog branches");
+        assertThat(catalog.path("txid").asText()).isEqualTo(txid(ShopReplica.TRANSACTIONS));
+        assertThat(rows(catalog.path("rows"))).as("a catalog's database").isEqualTo(cells(ShopReplica.TRANSACTIONS));
         assertThat(report.path("screenshots").size()).isGreaterThanOrEqualTo(3);
         for (JsonNode shot : report.path("screenshots")) {
             assertThat(Path.of(shot.asText())).isRegularFile();

@@ -18,8 +18,9 @@ import java.util.Map;
  * {@link #T0}, with the scene the console is for: TXID {@value #DELETE} deletes the orders under
  * 300 (a WHERE clause that caught too much), TXID {@value #UPDATE} changes two totals. Level 1
  * compacts every 4 TXIDs; retention removed level-0 files 1..5, so TXID {@value #OLDEST} is the
- * oldest moment kept and TXIDs 6 and 7 resolve to it. Served from its directory as {@code shop}
- * and from S3Proxy as {@code shop-s3}; a plain SQLite copy of every TXID is the oracle.
+ * oldest moment kept and TXIDs 6 and 7 resolve to it. Served from its directory as {@code shop},
+ * from S3Proxy as {@code shop-s3}, and as {@code lisbon} of the catalog {@code branches}; a plain
+ * SQLite copy of every TXID is the oracle.
  */
 public class ShopReplica implements QuarkusTestResourceLifecycleManager {
     public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -27,6 +28,8 @@ public class ShopReplica implements QuarkusTestResourceLifecycleManager {
     public static final int DELETE = 10;
     public static final int UPDATE = 11;
     public static final int OLDEST = 4;
+    /** A database of catalog {@code branches} (a folder of replicas), opened on first use. */
+    public static final String CATALOG_DATABASE = "lisbon";
 
     /** The primary's file as it was right after {@code txid}. */
     public static Path plainAt(long txid) {
@@ -54,7 +57,8 @@ public class ShopReplica implements QuarkusTestResourceLifecycleManager {
             Path dir = Path.of(System.getProperty("ltxvfstest.shop-dir"));
             return Map.of(
                     "ltxvfs.databases.shop.replica-url", "file://" + dir.resolve("replica"),
-                    "ltxvfs.databases.shop-s3.replica-url", System.getProperty("ltxvfstest.shop-s3-url"));
+                    "ltxvfs.databases.shop-s3.replica-url", System.getProperty("ltxvfstest.shop-s3-url"),
+                    "ltxvfs.catalogs.branches.replica-url", "file://" + dir.resolve("catalog"));
         } catch (Exception e) {
             throw new IllegalStateException("cannot prepare the console's replica: " + e.getMessage(), e);
         }
@@ -88,6 +92,18 @@ public class ShopReplica implements QuarkusTestResourceLifecycleManager {
         }
         for (long tx = 1; tx <= 5; tx++) { // retention, and a level-0 gap at 5
             Files.delete(w.levelDir(0).resolve(String.format("%016x-%016x.ltx", tx, tx)));
+        }
+        // The same replica once more, as a database of the catalog "branches".
+        Path copy = dir.resolve("catalog").resolve(CATALOG_DATABASE);
+        try (var files = Files.walk(dir.resolve("replica"))) {
+            for (Path p : files.toList()) {
+                Path to = copy.resolve(dir.resolve("replica").relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
         }
     }
 
