@@ -63,34 +63,40 @@ public class QueryResource {
                 })).onFailure().invoke(e -> close(session)))
                 .onFailure().invoke(e -> metrics.query(db, t0, e, 0));
         return RestMulti.fromUniResponse(opened, o -> {
-            Multi<List<Object[]>> later = o.first().isEmpty() ? Multi.createFrom().empty() : Multi.createBy().repeating()
-                    .completionStage(() -> o.session().run(s -> o.rows().fetch(STREAM_BATCH)))
+            Multi<List<Object[]>> later = o.first.isEmpty() ? Multi.createFrom().empty() : Multi.createBy().repeating()
+                    .completionStage(() -> o.session.run(s -> o.rows.fetch(STREAM_BATCH)))
                     .until(List::isEmpty);
-            Multi<Object> rows = Multi.createBy().concatenating().streams(Multi.createFrom().item(o.first()), later)
+            Multi<Object> rows = Multi.createBy().concatenating().streams(Multi.createFrom().item(o.first), later)
                     .onItem().<Object>transformToIterable(batch -> {
                         count[0] += batch.size();
                         return List.<Object>copyOf(batch);
                     });
             // Status 200 is sent: a later failure ends the stream with an error line.
-            return Multi.createBy().concatenating().streams(Multi.createFrom().item(o.header()), rows)
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(o.header), rows)
                     .onFailure(QueryException.class).recoverWithItem(e -> ApiError.of(
                             ErrorMapper.code(((QueryException) e).kind()), e.getMessage()))
                     .onTermination().invoke((e, cancelled) -> {
-                        close(o.session());
+                        close(o.session);
                         metrics.query(db, t0, e, count[0]);
                     });
         });
     }
 
-    /** A started NDJSON answer: its rows and the snapshot they come from. */
-    private record Opened(Session session, Rows rows, List<Object[]> first, String txid, String time) {
-        Map<String, Object> header() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("columns", rows.columns());
-            m.put("types", QueryRunner.types(rows));
-            m.put("txid", txid);
-            m.put("time", time);
-            return m;
+    /** A started NDJSON answer: its session, rows and first batch, and the snapshot they come from. */
+    private static final class Opened {
+        final Session session;
+        final Rows rows;
+        final List<Object[]> first;
+        final Map<String, Object> header = new LinkedHashMap<>();
+
+        Opened(Session session, Rows rows, List<Object[]> first, String txid, String time) {
+            this.session = session;
+            this.rows = rows;
+            this.first = first;
+            header.put("columns", rows.columns());
+            header.put("types", QueryRunner.types(rows));
+            header.put("txid", txid);
+            header.put("time", time);
         }
     }
 
