@@ -5,10 +5,11 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Properties;
+import org.sqlite.JDBC;
 
 /**
  * libSQL streams with small limits (3 streams, 2 s idle), a fixed baton key, and database {@code live}:
@@ -18,28 +19,33 @@ public class StreamsProfile implements QuarkusTestProfile {
     static final String SECRET = "streams-test-secret";
     static final int MAX_STREAMS = 3;
     static final long IDLE_MS = 2000;
-    static final Path DIR;
-    static final ReplicaWriter WRITER;
+    private static Path dir;
+    private static ReplicaWriter writer;
 
-    static {
-        try {
-            DIR = Files.createTempDirectory("ltxvfs-streams");
-            WRITER = new ReplicaWriter(DIR.resolve("replica"));
-            commit(100);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+    /** The replica directory, written with its first commit on first use (not at class loading). */
+    static synchronized Path dir() {
+        if (dir == null) {
+            try {
+                dir = Files.createTempDirectory("ltxvfs-streams");
+                writer = new ReplicaWriter(dir.resolve("replica"));
+                commit(100);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
+        return dir;
     }
 
     /** Adds {@code rows} rows to table {@code t} of the primary and ships the commit to the replica. */
     static synchronized void commit(int rows) throws Exception {
-        Path db = DIR.resolve("primary.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        Path db = dir().resolve("primary.db");
+        // Not DriverManager: once a Quarkus app has loaded sqlite-jdbc, it no longer serves this class loader.
+        try (Connection c = JDBC.createConnection("jdbc:sqlite:" + db, new Properties()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT)");
             s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<" + rows + ") "
                     + "INSERT INTO t(v) SELECT 'v' || i FROM n");
         }
-        WRITER.commit(db, Instant.now());
+        writer.commit(db, Instant.now());
     }
 
     @Override
@@ -48,7 +54,7 @@ public class StreamsProfile implements QuarkusTestProfile {
                 "ltxvfs.libsql.max-streams", Integer.toString(MAX_STREAMS),
                 "ltxvfs.libsql.stream-idle-timeout", IDLE_MS + "ms",
                 "ltxvfs.libsql.baton-secret", SECRET,
-                "ltxvfs.databases.live.replica-url", "file://" + DIR.resolve("replica"),
+                "ltxvfs.databases.live.replica-url", "file://" + dir().resolve("replica"),
                 "ltxvfs.databases.live.poll-interval", "100ms");
     }
 }
