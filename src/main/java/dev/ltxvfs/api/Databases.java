@@ -1,5 +1,6 @@
 package dev.ltxvfs.api;
 
+import dev.ltxvfs.cache.HydrateMode;
 import dev.ltxvfs.api.StartupTimeline.Moment;
 import dev.ltxvfs.cache.PageCache;
 import dev.ltxvfs.sql.QueryException;
@@ -90,7 +91,7 @@ public class Databases {
                 LOG.warn("no databases configured (ltxvfs.databases.<name>.replica-url) and the demo is disabled");
             }
         }
-        config.databases().forEach((name, d) -> add(name, d.replicaUrl(), polling(d.poll(), d.pollInterval())));
+        config.databases().forEach((name, d) -> add(name, d.replicaUrl(), polling(d.poll(), d.pollInterval()), d.hydrate()));
         EarlyStart.discardUntaken();
     }
 
@@ -104,7 +105,7 @@ public class Databases {
         LOG.infof("serving the databases of catalog '%s' from %s (opened on first use, polled %s every %d ms)", catalog,
                 store.location(), c.poll().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), c.pollInterval().toMillis());
         registry.addCatalog(catalog, store, polling(c.poll(), c.pollInterval()), (name, replica) -> new ReplicaDatabase(name,
-                replica, registry.cache(), config.storage().readTimeout(), config.storage().openTimeout()));
+                replica, registry.cache(), config.storage().readTimeout(), config.storage().openTimeout(), HydrateMode.AUTO));
         LitestreamVfs.register();
     }
 
@@ -116,14 +117,14 @@ public class Databases {
                 if (DemoDataset.ensure(dir, Instant.now())) {
                     LOG.infof("wrote the demo replica (%d transactions) to %s", DemoDataset.TRANSACTIONS, dir);
                 }
-                add(DEMO, ReplicaUrl.file(dir).toString(), DatabaseRegistry.Polling.background(Duration.ofSeconds(1)));
+                add(DEMO, ReplicaUrl.file(dir).toString(), DatabaseRegistry.Polling.background(Duration.ofSeconds(1)), HydrateMode.AUTO);
             } catch (Exception e) {
                 LOG.errorf("cannot prepare the demo database in %s: %s", config.demo().dir(), e.getMessage());
             }
         });
     }
 
-    private void add(String name, String url, DatabaseRegistry.Polling polling) {
+    private void add(String name, String url, DatabaseRegistry.Polling polling, HydrateMode hydrate) {
         String location = ReplicaUrl.parse(url).toString();
         LOG.infof("serving database '%s' from %s (poll %s every %d ms)", name, location,
                 polling.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), polling.interval().toMillis());
@@ -131,8 +132,8 @@ public class Databases {
         Duration open = config.storage().openTimeout();
         registry.serve(name, location,
                 () -> EarlyStart.take(name, url)
-                        .map(o -> new ReplicaDatabase(name, o.replica, o.firstIndex, registry.cache(), read, open))
-                        .orElseGet(() -> new ReplicaDatabase(name, openStore(url), registry.cache(), read, open)),
+                        .map(o -> new ReplicaDatabase(name, o.replica, o.firstIndex, registry.cache(), read, open, hydrate))
+                        .orElseGet(() -> new ReplicaDatabase(name, openStore(url), registry.cache(), read, open, hydrate)),
                 polling);
         LitestreamVfs.register();
     }

@@ -24,7 +24,8 @@ public class DatabasesResource {
     public record StoreFigures(long lists, long gets, long bytes, long retries, long failures) {}
 
     public record DatabaseInfo(String name, String replica, String catalog, boolean ready, String txid, String time, long lagSeconds,
-            Integer pageSize, Long pageCount, Integer planFiles, List<String> files, String lastError, StoreFigures requests) {}
+            Integer pageSize, Long pageCount, Integer planFiles, List<String> files, String lastError, StoreFigures requests,
+            String hydrate, double hydrationProgress) {}
 
     public record Listing(List<DatabaseInfo> databases, CacheStats cache) {}
 
@@ -54,6 +55,7 @@ public class DatabasesResource {
                 snap == null ? null : snap.files().size(),
                 snap == null ? null : snap.files().stream().map(Object::toString).toList(),
                 failure == null ? null : Databases.rootMessage(failure),
-                new StoreFigures(st.lists.sum(), st.gets.sum(), st.bytes.sum(), st.retries.sum(), st.failures.sum()));
+                new StoreFigures(st.lists.sum(), st.gets.sum(), st.bytes.sum(), st.retries.sum(), st.failures.sum()),
+                s.db().hydrateMode().name().toLowerCase(java.util.Locale.ROOT), s.db().hydrationProgress());
     }
 }

@@ -1,5 +1,6 @@
 package dev.ltxvfs.api;
 
+import dev.ltxvfs.cache.HydrateMode;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -30,6 +31,10 @@ public interface LtxvfsConfig {
         /** {@code background}: every interval; {@code on-demand}: when a read starts and the last poll is older. */
         @WithDefault("background")
         PollMode poll();
+
+        /** Read the whole database into the cache once its index is built: auto (when it fits in half the cache), on, off. */
+        @WithDefault("auto")
+        HydrateMode hydrate();
     }
 
     /** When a database looks for new transactions. */
@@ -70,6 +75,14 @@ public interface LtxvfsConfig {
     interface Cache {
         /** Bytes of decompressed pages kept, shared by all databases; default a quarter of the heap. */
         Optional<MemorySize> maxSize();
+
+        /** The largest window sequential readahead grows to (from 64 KiB, doubling). */
+        @WithDefault("8M")
+        MemorySize readaheadMax();
+
+        /** Readahead bytes each database may have in flight. */
+        @WithDefault("32M")
+        MemorySize readaheadBudget();
     }
 
     Workers workers();

@@ -70,6 +70,8 @@ public class Metrics {
         Gauge.builder("ltxvfs.replica.lag.seconds", db, ReplicaDatabase::lagSeconds).tags(tags).register(registry);
         Gauge.builder("ltxvfs.replica.pages", db, d -> d.ready() ? d.replica().current().commit() : 0).tags(tags).register(registry);
         Gauge.builder("ltxvfs.replica.ready", db, d -> d.ready() ? 1 : 0).tags(tags).register(registry);
+        Gauge.builder("ltxvfs.hydration.progress", db, ReplicaDatabase::hydrationProgress)
+                .description("Percent of the database read into the cache by hydration (0 when off)").tags(tags).register(registry);
         FunctionCounter.builder("ltxvfs.replica.polls", db.replica(), r -> r.polls.sum()).tags(tags).register(registry);
         FunctionCounter.builder("ltxvfs.replica.poll.failures", db.replica(), r -> r.pollFailures.sum()).tags(tags).register(registry);
         Gauge.builder("ltxvfs.index.build.millis", db.replica(), r -> r.lastBuildMillis())

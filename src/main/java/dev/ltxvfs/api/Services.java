@@ -7,6 +7,7 @@ import dev.ltxvfs.vfs.DatabaseRegistry;
 import dev.ltxvfs.vfs.Ltxvfs;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The service's shared parts as CDI beans, made from configuration: the page cache, the database
@@ -19,14 +20,16 @@ class Services {
     @Produces
     @Singleton
     PageCache cache(LtxvfsConfig config) {
-        return config.cache().maxSize().map(s -> new PageCache(s.asLongValue())).orElseGet(PageCache::new);
+        var c = config.cache();
+        return new PageCache(c.maxSize().map(s -> s.asLongValue()).orElseGet(PageCache::defaultMaxBytes),
+                (int) c.readaheadMax().asLongValue(), c.readaheadBudget().asLongValue(), ForkJoinPool.commonPool());
     }
 
     @Produces
     @Singleton
-    DatabaseRegistry registry(PageCache cache, LtxvfsConfig config) {
+    DatabaseRegistry registry(PageCache cache, LtxvfsConfig config, SchedulerPolls polls) {
         DatabaseRegistry r = new DatabaseRegistry(cache, new DatabaseRegistry.Limits(config.idleClose(), config.maxOpen(),
-                config.pollWait(), DatabaseRegistry.Limits.DEFAULTS.missMemory(), config.storage().openTimeout()));
+                config.pollWait(), DatabaseRegistry.Limits.DEFAULTS.missMemory(), config.storage().openTimeout()), polls);
         Ltxvfs.use(r);
         return r;
     }

@@ -1,74 +1,78 @@
 package dev.ltxvfs.cache;
 
+import dev.ltxvfs.index.FrameLocation;
 import dev.ltxvfs.ltx.LtxFrames;
 import dev.ltxvfs.store.LtxFileInfo;
+import dev.ltxvfs.store.ReplicaStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One ranged read of adjacent frames of one file, completing the cache futures that claimed
- * them. Each frame is decoded on its own: a corrupt frame fails only its page.
+ * One ranged read of frames of one file, in offset order (gaps between them are read and
+ * skipped), each frame decoded on its own: a corrupt frame fails only its page. Every frame's
+ * outcome goes to one callback; the returned future completes when the read is over.
  */
 final class FrameFetch {
 
-    /** A frame to fetch: page {@code pgno} lies at {@code offset}, {@code size} bytes long. */
-    record Frame(FrameKey key, int pgno, long offset, int size, CompletableFuture<byte[]> future) {
+    /** A frame this fetch must deliver, with the future its readers wait on. */
+    record Claimed(FrameKey key, FrameLocation frame, Claim future) {
     }
 
-    private final PageCache cache;
-    private final StoreHandle store;
-    private final LtxFileInfo file;
-    private final int pageSize;
-    private final List<Frame> frames;
-
-    FrameFetch(PageCache cache, StoreHandle store, LtxFileInfo file, int pageSize, List<Frame> frames) {
-        this.cache = cache;
-        this.store = store;
-        this.file = file;
-        this.pageSize = pageSize;
-        this.frames = frames;
+    /** Told the outcome of every frame: its page, or why not (then {@code page} is null). */
+    interface Settle {
+        void settle(Claimed frame, byte[] page, Throwable failure);
     }
 
-    void start() {
-        long start = frames.getFirst().offset();
-        Frame last = frames.getLast();
-        int length = (int) (last.offset() + last.size() - start);
-        cache.fetches.increment();
+    private FrameFetch() {}
+
+    /** Bytes one read of {@code frames} (same file, offset order) covers. */
+    static long span(List<Claimed> frames) {
+        return frames.getLast().frame().end() - frames.getFirst().frame().offset();
+    }
+
+    static CompletableFuture<Void> start(ReplicaStore store, int pageSize, List<Claimed> frames, Settle settle) {
+        LtxFileInfo file = frames.getFirst().frame().file();
+        long start = frames.getFirst().frame().offset();
+        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            store.store().read(file, start, length).subscribe().with(
+            store.read(file, start, (int) span(frames)).subscribe().with(
                     bytes -> {
-                        cache.fetchedBytes.add(bytes.length);
-                        decodeAll(bytes, start);
+                        decodeAll(store, file, pageSize, frames, bytes, start, settle);
+                        done.complete(null);
                     },
-                    this::failAll);
+                    e -> {
+                        failAll(store, file, frames, e, settle);
+                        done.complete(null);
+                    });
         } catch (RuntimeException e) { // a store that throws instead of failing the Uni
-            failAll(e);
+            failAll(store, file, frames, e, settle);
+            done.complete(null);
         }
+        return done;
     }
 
-    private void decodeAll(byte[] bytes, long start) {
-        String source = store.store().location() + " " + file;
-        for (Frame f : frames) {
+    private static void decodeAll(ReplicaStore store, LtxFileInfo file, int pageSize, List<Claimed> frames, byte[] bytes,
+            long start, Settle settle) {
+        String source = store.location() + " " + file;
+        for (Claimed c : frames) {
+            FrameLocation f = c.frame();
+            byte[] page = new byte[pageSize];
             try {
-                byte[] page = new byte[pageSize];
                 LtxFrames.decodePage(bytes, (int) (f.offset() - start), f.size(), f.pgno(), pageSize, page, 0, source);
-                cache.fetched(f.key(), f.future(), page);
             } catch (IOException | RuntimeException e) {
-                fail(f, e);
+                settle.settle(c, null, e);
+                continue;
             }
+            settle.settle(c, page, null);
         }
     }
 
-    private void failAll(Throwable e) {
+    private static void failAll(ReplicaStore store, LtxFileInfo file, List<Claimed> frames, Throwable e, Settle settle) {
         Throwable cause = e instanceof IOException ? e
-                : new IOException("cannot read " + store.store().location() + " " + file + ": " + e, e);
-        for (Frame f : frames) {
-            fail(f, cause);
+                : new IOException("cannot read " + store.location() + " " + file + ": " + e, e);
+        for (Claimed c : frames) {
+            settle.settle(c, null, cause);
         }
-    }
-
-    private void fail(Frame f, Throwable e) {
-        cache.failed(f.key(), f.future(), e);
     }
 }

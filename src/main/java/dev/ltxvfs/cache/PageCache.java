@@ -4,53 +4,56 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ltxvfs.index.FrameLocation;
 import dev.ltxvfs.index.IndexSnapshot;
-import dev.ltxvfs.index.PageIndex;
-import dev.ltxvfs.store.LtxFileInfo;
 import dev.ltxvfs.store.ReplicaStore;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The process-wide cache of decompressed pages, shared by every connection and database,
- * bounded in bytes, keyed by frame identity ({@link FrameKey}).
+ * bounded in bytes, keyed by frame identity ({@link FrameKey}). Databases read it through a
+ * {@link ReplicaPages}.
  *
- * <p>Caffeine holds only decoded pages, weighed in bytes. Fetches in flight live in a separate
- * map: a miss installs its future there before it reads, so concurrent misses on one frame wait
- * for the same single read, and a failed fetch simply leaves the map: nothing failed is ever
- * cached, the next request retries. (Caffeine's async loading would coalesce too, but it logs a
- * stack trace for every failed load.) The read is non-blocking; the frame is decoded, checking
- * it holds the page the index promised, on the thread that completes it.
+ * <p>Caffeine holds only decoded pages, weighed in bytes. Its W-TinyLFU admission keeps pages
+ * read often (page 1, the schema, interior b-tree pages) through a scan that reads each leaf
+ * once: a page prefetched but never read enters with the lowest frequency. Fetches in flight live
+ * in a separate map: a miss installs its {@link Claim} there before it reads, so concurrent
+ * misses on one frame wait for the same single read, and a failed fetch simply leaves the map:
+ * nothing failed is ever cached, the next request retries. (Caffeine's async loading would
+ * coalesce too, but it logs a stack trace for every failed load.)
  *
- * <p>Readahead: a miss also claims the following pages when their frames are adjacent in the
- * same file and neither cached nor in flight, and fetches them all with one ranged read. A
- * sequential scan then costs one GET per {@link #readaheadBytes()} of frames, not one per page.
+ * <p>A demand miss also claims the following frames when they are adjacent in the same file and
+ * neither cached nor in flight, up to {@link #DEMAND_RUN_BYTES}: one GET costs the same for 4 KiB
+ * or 64 KiB. Growing readahead of sequential reads is {@link ReadStream}'s.
  *
- * <p>Pages handed out by {@link #page} and {@code pageAsync} are shared: do not modify them.
+ * <p>Pages handed out are shared: do not modify them.
  */
 public final class PageCache {
 
     /** Weight added to each page for its key, entry and array header. */
     static final int ENTRY_OVERHEAD = 160;
-    /** Readahead per miss; one S3 GET costs the same for 4 KiB or 64 KiB, latency dominates. */
-    public static final int DEFAULT_READAHEAD_BYTES = 64 * 1024;
+    /** Adjacent frames a demand miss fetches with its own; also readahead's first window. */
+    public static final int DEMAND_RUN_BYTES = 64 * 1024;
+    /** The largest readahead window, reached by doubling from {@link #DEMAND_RUN_BYTES}. */
+    public static final int DEFAULT_READAHEAD_MAX_BYTES = 8 << 20;
+    /** Readahead bytes in flight per database. */
+    public static final long DEFAULT_READAHEAD_BUDGET_BYTES = 32L << 20;
 
     private final Cache<FrameKey, byte[]> pages;
-    private final ConcurrentHashMap<FrameKey, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<FrameKey, Claim> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<FrameFetch.Claimed> staged = new ConcurrentLinkedQueue<>();
+    private final AtomicLong stagedCount = new AtomicLong();
     private final long maxBytes;
-    private final int readaheadBytes;
+    private final int readaheadMaxBytes;
+    private final long readaheadBudgetBytes;
     private final Map<ReplicaStore, Integer> storeIds = new WeakHashMap<>();
     private int nextStoreId;
 
@@ -67,21 +70,25 @@ public final class PageCache {
     }
 
     public PageCache(long maxBytes) {
-        this(maxBytes, DEFAULT_READAHEAD_BYTES);
+        this(maxBytes, DEFAULT_READAHEAD_MAX_BYTES);
     }
 
-    /** @param readaheadBytes most bytes one miss fetches; 0 fetches only the page asked for */
-    public PageCache(long maxBytes, int readaheadBytes) {
-        this(maxBytes, readaheadBytes, ForkJoinPool.commonPool());
+    /** @param readaheadMaxBytes the largest readahead window; 0 fetches only the page asked for */
+    public PageCache(long maxBytes, int readaheadMaxBytes) {
+        this(maxBytes, readaheadMaxBytes, DEFAULT_READAHEAD_BUDGET_BYTES, ForkJoinPool.commonPool());
     }
 
-    /** @param maintenance runs Caffeine's eviction work; tests pass {@code Runnable::run} */
-    PageCache(long maxBytes, int readaheadBytes, Executor maintenance) {
-        if (maxBytes < 0 || readaheadBytes < 0) {
-            throw new IllegalArgumentException("maxBytes and readaheadBytes must be >= 0");
+    /**
+     * @param readaheadBudgetBytes readahead bytes each database may have in flight
+     * @param maintenance runs Caffeine's eviction work; tests pass {@code Runnable::run}
+     */
+    public PageCache(long maxBytes, int readaheadMaxBytes, long readaheadBudgetBytes, Executor maintenance) {
+        if (maxBytes < 0 || readaheadMaxBytes < 0 || readaheadBudgetBytes < 0) {
+            throw new IllegalArgumentException("maxBytes, readaheadMaxBytes and readaheadBudgetBytes must be >= 0");
         }
         this.maxBytes = maxBytes;
-        this.readaheadBytes = readaheadBytes;
+        this.readaheadMaxBytes = readaheadMaxBytes;
+        this.readaheadBudgetBytes = readaheadBudgetBytes;
         this.pages = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((FrameKey k, byte[] page) -> page.length + ENTRY_OVERHEAD)
@@ -98,8 +105,17 @@ public final class PageCache {
         return maxBytes;
     }
 
-    public int readaheadBytes() {
-        return readaheadBytes;
+    /**
+     * The largest readahead window: as configured, but at most 1/16 of the cache, so pages
+     * fetched ahead are still there when the reader comes.
+     */
+    public int readaheadMaxBytes() {
+        return (int) Math.min(readaheadMaxBytes, maxBytes / 16);
+    }
+
+    /** Readahead bytes one database may have in flight: as configured, at most 1/4 of the cache. */
+    public long readaheadBudgetBytes() {
+        return Math.min(readaheadBudgetBytes, maxBytes / 4);
     }
 
     /** The handle of {@code store}; the same store always gets the same id. */
@@ -114,167 +130,153 @@ public final class PageCache {
         }
     }
 
-    /**
-     * Page {@code pgno} of {@code snapshot}, waiting at most {@code deadline} on a miss. The hot
-     * path (a cached page) allocates nothing.
-     *
-     * @throws PageReadTimeoutException if the page did not arrive in time
-     * @throws IOException if the page is not in the index or could not be fetched or decoded
-     *     (an {@link dev.ltxvfs.store.ObjectNotFoundException} when its file is gone)
-     */
-    public byte[] page(StoreHandle store, IndexSnapshot snapshot, int pgno, Duration deadline) throws IOException {
-        byte[] hit = cached(store, snapshot, pgno);
-        return hit != null ? hit : await(miss(store, snapshot, pgno), store, pgno, deadline);
-    }
-
-    /** Copies page {@code pgno} of {@code snapshot} into {@code dst[dstOff..+pageSize)}. */
-    public void readPage(StoreHandle store, IndexSnapshot snapshot, int pgno, byte[] dst, int dstOff,
-            Duration deadline) throws IOException {
-        byte[] page = page(store, snapshot, pgno, deadline);
-        System.arraycopy(page, 0, dst, dstOff, page.length);
-    }
-
-    /** Page {@code pgno} of {@code snapshot}, with readahead of the frames that follow it. */
-    public CompletableFuture<byte[]> pageAsync(StoreHandle store, IndexSnapshot snapshot, int pgno) {
-        byte[] hit = cached(store, snapshot, pgno);
-        return hit != null ? CompletableFuture.completedFuture(hit) : miss(store, snapshot, pgno);
-    }
-
-    /** Copies the page in {@code frame}, page {@code pgno}, into {@code dst[0..pageSize)}; no readahead. */
-    public void readPage(ReplicaStore store, FrameLocation frame, int pgno, int pageSize, byte[] dst,
-            Duration deadline) throws IOException {
-        StoreHandle handle = register(store);
-        byte[] page = await(pageAsync(handle, frame, pgno, pageSize), handle, pgno, deadline);
-        System.arraycopy(page, 0, dst, 0, pageSize);
-    }
-
-    /** The page in {@code frame}, which must hold page {@code pgno}; no readahead. */
-    public CompletableFuture<byte[]> pageAsync(StoreHandle store, FrameLocation frame, int pgno, int pageSize) {
-        FrameKey key = key(store, frame.file(), frame.offset());
-        byte[] hit = pages.getIfPresent(key);
-        if (hit != null) {
-            hits.increment();
-            return CompletableFuture.completedFuture(hit);
-        }
-        CompletableFuture<byte[]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[]> found = claim(key, mine);
-        if (found != mine) {
-            hits.increment();
-            return found;
-        }
-        misses.increment();
-        new FrameFetch(this, store, frame.file(), pageSize,
-                List.of(new FrameFetch.Frame(key, pgno, frame.offset(), frame.size(), mine))).start();
-        return mine;
-    }
-
-    private byte[] cached(StoreHandle store, IndexSnapshot snapshot, int pgno) {
-        PageIndex idx = snapshot.pages();
-        int fileId = idx.fileId(pgno);
-        if (fileId < 0) {
-            return null;
-        }
-        byte[] page = pages.getIfPresent(key(store, snapshot.file(fileId), idx.offset(pgno)));
+    /** The page in {@code frame} if cached (counted as a hit), else null. */
+    byte[] cached(StoreHandle store, FrameLocation frame) {
+        byte[] page = pages.getIfPresent(key(store, frame));
         if (page != null) {
             hits.increment();
         }
         return page;
     }
 
-    private CompletableFuture<byte[]> miss(StoreHandle store, IndexSnapshot snapshot, int pgno) {
-        PageIndex idx = snapshot.pages();
-        int fileId = idx.fileId(pgno);
-        if (fileId < 0) {
-            return CompletableFuture.failedFuture(new IOException(String.format(
-                    "page %d is not in the index of %s at TXID %016x (database has %d pages)",
-                    pgno, store.store().location(), snapshot.txid(), snapshot.commit())));
-        }
-        LtxFileInfo file = snapshot.file(fileId);
-        long offset = idx.offset(pgno);
-        FrameKey key = key(store, file, offset);
-        CompletableFuture<byte[]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[]> found = claim(key, mine);
-        if (found != mine) {
-            hits.increment();
-            return found;
-        }
-        misses.increment();
-        List<FrameFetch.Frame> frames = new ArrayList<>();
-        frames.add(new FrameFetch.Frame(key, pgno, offset, idx.frameSize(pgno), mine));
-        long end = offset + idx.frameSize(pgno);
-        for (int next = pgno + 1; next > 0; next++) {
-            int size = idx.frameSize(next);
-            if (idx.fileId(next) != fileId || idx.offset(next) != end || end + size - offset > readaheadBytes) {
-                break;
-            }
-            FrameKey nextKey = key(store, file, end);
-            CompletableFuture<byte[]> ahead = new CompletableFuture<>();
-            if (claim(nextKey, ahead) != ahead) {
-                break; // cached or being fetched: the run ends here
-            }
-            frames.add(new FrameFetch.Frame(nextKey, next, end, size, ahead));
-            end += size;
-        }
-        readaheadPages.add(frames.size() - 1);
-        new FrameFetch(this, store, file, snapshot.pageSize(), frames).start();
-        return mine;
-    }
-
-    private static byte[] await(CompletableFuture<byte[]> f, StoreHandle store, int pgno, Duration deadline)
-            throws IOException {
-        try {
-            return f.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new PageReadTimeoutException("page " + pgno + " from " + store.store().location()
-                    + " did not arrive within " + deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for page " + pgno);
-        } catch (ExecutionException e) {
-            // Keep the type (ObjectNotFoundException tells the caller to re-plan); the message
-            // already names the file.
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("cannot read page " + pgno + " from " + store.store().location()
-                    + ": " + e.getCause(), e.getCause());
-        }
+    /** Whether the page in {@code frame} is cached, without counting or touching its frequency. */
+    boolean holds(StoreHandle store, FrameLocation frame) {
+        return pages.asMap().containsKey(key(store, frame));
     }
 
     /**
-     * Makes {@code mine} the fetch of {@code key}, unless the page is cached or already being
-     * fetched: then returns a future of that instead.
+     * The page in {@code frame} of {@code snapshot}, fetched with the adjacent frames of its file
+     * that nobody has, unless a demand or readahead fetch of it is already in flight (then that
+     * one's future). A hydration fetch in flight is joined only by a sequential reader; any other
+     * reads on its own, so a query never waits behind hydration.
      */
-    private CompletableFuture<byte[]> claim(FrameKey key, CompletableFuture<byte[]> mine) {
-        byte[] page = pages.getIfPresent(key);
-        if (page != null) {
-            return CompletableFuture.completedFuture(page);
+    CompletableFuture<byte[]> demand(StoreHandle store, IndexSnapshot snapshot, FrameLocation frame, boolean joinHydration) {
+        FrameKey key = key(store, frame);
+        Claim mine = new Claim(Claim.Kind.DEMAND);
+        Claim found;
+        while ((found = claim(key, mine)) == null) {
+            byte[] page = pages.getIfPresent(key);
+            if (page != null) { // cached since the caller looked
+                hits.increment();
+                return CompletableFuture.completedFuture(page);
+            }
         }
-        CompletableFuture<byte[]> other = inFlight.putIfAbsent(key, mine);
+        if (found != mine) {
+            if (found.kind == Claim.Kind.READAHEAD) {
+                hits.increment(); // fetched ahead, or about to be: the reader admits it to the cache
+                Claim ahead = found;
+                found.thenAccept(page -> promote(key, ahead, page));
+                return found;
+            }
+            if (found.kind != Claim.Kind.HYDRATION || joinHydration) {
+                hits.increment(); // joins the fetch in flight
+                return found;
+            }
+            misses.increment();
+            mine = new Claim(Claim.Kind.DEMAND); // our own read, not registered: hydration's lands too
+            fetch(store, snapshot.pageSize(), List.of(new FrameFetch.Claimed(key, frame, mine)));
+            return mine;
+        }
+        misses.increment();
+        List<FrameFetch.Claimed> run = new ArrayList<>();
+        run.add(new FrameFetch.Claimed(key, frame, mine));
+        int budget = Math.min(DEMAND_RUN_BYTES, readaheadMaxBytes);
+        long end = frame.end();
+        for (FrameLocation next : snapshot.framesAfter(frame.pgno(), Math.max(0, budget / snapshot.pageSize()))) {
+            if (!next.file().equals(frame.file()) || next.offset() != end || next.end() - frame.offset() > budget) {
+                break;
+            }
+            Claim ahead = new Claim(Claim.Kind.DEMAND);
+            FrameKey nextKey = key(store, next);
+            if (claim(nextKey, ahead) != ahead) {
+                break; // cached or being fetched: the run ends here
+            }
+            run.add(new FrameFetch.Claimed(nextKey, next, ahead));
+            end = next.end();
+        }
+        readaheadPages.add(run.size() - 1);
+        fetch(store, snapshot.pageSize(), run);
+        return mine;
+    }
+
+    /** Claims, as {@code kind}, every frame of {@code frames} that is neither cached nor in flight. */
+    List<FrameFetch.Claimed> claimAll(StoreHandle store, List<FrameLocation> frames, Claim.Kind kind) {
+        List<FrameFetch.Claimed> out = new ArrayList<>();
+        for (FrameLocation f : frames) {
+            FrameKey key = key(store, f);
+            Claim c = new Claim(kind);
+            if (claim(key, c) == c) {
+                out.add(new FrameFetch.Claimed(key, f, c));
+            }
+        }
+        return out;
+    }
+
+    /** One ranged read of claimed frames of one file, in offset order. */
+    CompletableFuture<Void> fetch(StoreHandle store, int pageSize, List<FrameFetch.Claimed> frames) {
+        fetches.increment();
+        fetchedBytes.add(FrameFetch.span(frames));
+        return FrameFetch.start(store.store(), pageSize, frames, this::settle);
+    }
+
+    /**
+     * Makes {@code mine} the fetch of {@code key}: returns {@code mine}, or the claim already in
+     * flight, or null when the page is cached.
+     */
+    private Claim claim(FrameKey key, Claim mine) {
+        if (pages.asMap().containsKey(key)) {
+            return null;
+        }
+        Claim other = inFlight.putIfAbsent(key, mine);
         if (other != null) {
             return other;
         }
         // A fetch may have finished between the look in the cache and the claim.
-        page = pages.getIfPresent(key);
-        if (page != null) {
+        if (pages.asMap().containsKey(key)) {
             inFlight.remove(key, mine);
-            return CompletableFuture.completedFuture(page);
+            return null;
         }
         return mine;
     }
 
-    /** A fetch delivers: cache the page before ending the fetch, so no reader finds neither. */
-    void fetched(FrameKey key, CompletableFuture<byte[]> future, byte[] page) {
-        pages.put(key, page);
-        inFlight.remove(key, future);
-        future.complete(page);
+    /** Every fetch reports here: cache the page before ending the claim, so no reader finds neither. */
+    private void settle(FrameFetch.Claimed c, byte[] page, Throwable failure) {
+        if (page != null && c.future().kind == Claim.Kind.READAHEAD) {
+            stage(c, page.length);
+            c.future().complete(page);
+        } else if (page != null) {
+            pages.put(c.key(), page);
+            inFlight.remove(c.key(), c.future());
+            c.future().complete(page);
+        } else {
+            fetchFailures.increment(); // nothing is cached: the next request retries
+            inFlight.remove(c.key(), c.future());
+            c.future().completeExceptionally(failure);
+        }
     }
 
-    /** A fetch failed: nothing is cached, so the next request retries. */
-    void failed(FrameKey key, CompletableFuture<byte[]> future, Throwable e) {
-        fetchFailures.increment();
-        inFlight.remove(key, future);
-        future.completeExceptionally(e);
+    /**
+     * Keeps a page fetched ahead outside the cache until it is read, in its completed claim: a
+     * scan larger than the cache must not push out what others read often, and the cache's
+     * admission would turn away a page nobody has read yet. Only the newest ones are kept, up to
+     * the readahead budget; older ones unread are dropped.
+     */
+    private void stage(FrameFetch.Claimed c, int pageBytes) {
+        staged.add(c);
+        if (stagedCount.incrementAndGet() > Math.max(16, readaheadBudgetBytes() / pageBytes)) {
+            FrameFetch.Claimed old = staged.poll();
+            if (old != null) {
+                stagedCount.decrementAndGet();
+                inFlight.remove(old.key(), old.future()); // unread: dropped (a no-op when already read)
+            }
+        }
+    }
+
+    /** A page fetched ahead has been read: into the cache with it. */
+    private void promote(FrameKey key, Claim claim, byte[] page) {
+        if (inFlight.remove(key, claim)) {
+            pages.put(key, page);
+        }
     }
 
     /** Drops every page of one replica, e.g. when it is closed. */
@@ -291,17 +293,13 @@ public final class PageCache {
         pages.cleanUp();
     }
 
-    boolean contains(StoreHandle store, FrameLocation frame) {
-        return pages.getIfPresent(key(store, frame.file(), frame.offset())) != null;
-    }
-
     public CacheStats stats() {
         long weight = pages.policy().eviction().orElseThrow().weightedSize().orElse(0);
         return new CacheStats(hits.sum(), misses.sum(), fetches.sum(), fetchFailures.sum(), readaheadPages.sum(),
                 fetchedBytes.sum(), pages.stats().evictionCount(), pages.estimatedSize(), weight, maxBytes);
     }
 
-    private static FrameKey key(StoreHandle store, LtxFileInfo file, long offset) {
-        return new FrameKey(store.id(), file.level(), file.minTxid(), file.maxTxid(), offset);
+    private static FrameKey key(StoreHandle store, FrameLocation f) {
+        return new FrameKey(store.id(), f.file().level(), f.file().minTxid(), f.file().maxTxid(), f.offset());
     }
 }

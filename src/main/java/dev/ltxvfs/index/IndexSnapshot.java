@@ -138,19 +138,30 @@ public final class IndexSnapshot {
     }
 
     /** Where {@code pgno}'s frame lies, or null if the page is absent (e.g. the lock page). */
-    public FrameLocation lookup(int pgno) {
+    public FrameLocation frame(int pgno) {
         int id = pages.fileId(pgno);
-        return id < 0 ? null : new FrameLocation(files.get(id), pages.offset(pgno), pages.frameSize(pgno));
+        return id < 0 ? null : new FrameLocation(pgno, files.get(id), pages.offset(pgno), pages.frameSize(pgno));
     }
 
-    /** The raw index, for callers that want lookups without allocation. */
-    public PageIndex pages() {
+    /**
+     * The frames of the pages after {@code pgno} in page order, at most {@code maxPages} pages
+     * (absent pages skipped, none past the database's end): what readahead and hydration fetch.
+     */
+    public List<FrameLocation> framesAfter(int pgno, int maxPages) {
+        int last = (int) Math.min(pages.commit(), (long) pgno + maxPages);
+        List<FrameLocation> out = new ArrayList<>(Math.max(0, last - pgno));
+        for (int p = Math.max(1, pgno + 1); p <= last; p++) {
+            FrameLocation f = frame(p);
+            if (f != null) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** The raw index (tests). */
+    PageIndex pages() {
         return pages;
-    }
-
-    /** The file behind an id from {@link #pages()}. */
-    public LtxFileInfo file(int fileId) {
-        return files.get(fileId);
     }
 
     /** Files that still serve at least one page, in TXID order. */

@@ -118,13 +118,6 @@ public final class PageIndex {
         return n;
     }
 
-    /** This index with {@code commit} as the database size: pages above it are dropped. */
-    public PageIndex withCommit(int newCommit) {
-        Editor e = edit();
-        e.truncate(newCommit, id -> { });
-        return e.build();
-    }
-
     public Editor edit() {
         return new Editor(this);
     }

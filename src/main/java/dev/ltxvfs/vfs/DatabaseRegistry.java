@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -52,7 +53,8 @@ import java.util.function.Supplier;
  * poll, closes its attachments (connections) and its store (client, threads, files) and drops
  * its pages from the shared cache. Configured databases stay open.
  *
- * <p>Polling: {@link Poll#BACKGROUND} polls every interval on the registry's timer thread;
+ * <p>Polling: {@link Poll#BACKGROUND} polls every interval, driven by the {@link PollScheduler} the
+ * registry was given (the Quarkus scheduler in the service, else the registry's timer thread);
  * {@link Poll#ON_DEMAND} polls when a read transaction starts and the last poll is older than the
  * interval, waiting at most {@link Limits#pollWait()} (on failure or timeout the transaction reads
  * the state it has; {@code litestream_lag} shows how old it is); {@link Poll#MANUAL} leaves it to
@@ -106,6 +108,8 @@ public final class DatabaseRegistry implements AutoCloseable {
     private final Catalogs catalogs;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
+    private final PollScheduler polls;
+    private final AtomicInteger pollJobs = new AtomicInteger();
     private final PageCache cache;
     private final Limits limits;
     private final AtomicInteger openFromCatalogs = new AtomicInteger();
@@ -117,6 +121,11 @@ public final class DatabaseRegistry implements AutoCloseable {
     }
 
     public DatabaseRegistry(PageCache cache, Limits limits) {
+        this(cache, limits, null);
+    }
+
+    /** @param polls drives background polls; null polls on the registry's own timer thread */
+    public DatabaseRegistry(PageCache cache, Limits limits, PollScheduler polls) {
         this.cache = cache;
         this.limits = limits;
         this.catalogs = new Catalogs(limits.missMemory(), limits.openDeadline());
@@ -127,6 +136,19 @@ public final class DatabaseRegistry implements AutoCloseable {
         });
         long sweep = Math.clamp(limits.idleClose().toMillis() / 4, 50, 30_000);
         timer.scheduleWithFixedDelay(this::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+        this.polls = polls != null ? polls : this::onTimer;
+    }
+
+    /** The default driver: the poll only starts on the timer thread (LiveReplica never overlaps polls). */
+    private AutoCloseable onTimer(String id, Duration interval, Supplier<? extends CompletionStage<?>> poll) {
+        long every = interval.toMillis();
+        var job = timer.scheduleWithFixedDelay(poll::get, every, every, TimeUnit.MILLISECONDS);
+        return () -> job.cancel(false);
+    }
+
+    /** Starts the background polls of one database; close the handle to stop them. */
+    AutoCloseable schedulePolls(String name, Duration interval, Supplier<? extends CompletionStage<?>> poll) {
+        return polls.every("ltxvfs-poll-" + name + "-" + pollJobs.incrementAndGet(), interval, poll);
     }
 
     /** The page cache every database of this registry shares. */
@@ -374,10 +396,6 @@ public final class DatabaseRegistry implements AutoCloseable {
             }
             u.entry().close(false);
         }
-    }
-
-    ScheduledExecutorService timer() {
-        return timer;
     }
 
     /** A closed catalog entry leaves the map: the next use opens a new one. */

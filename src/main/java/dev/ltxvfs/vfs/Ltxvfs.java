@@ -1,5 +1,6 @@
 package dev.ltxvfs.vfs;
 
+import dev.ltxvfs.cache.HydrateMode;
 import dev.ltxvfs.cache.PageCache;
 import dev.ltxvfs.store.CatalogStore;
 import dev.ltxvfs.store.ReplicaStores;
@@ -64,11 +65,25 @@ public final class Ltxvfs {
      * @param openDeadline how long a query waits for the first index before it fails
      */
     public static ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline, Duration openDeadline) {
+        return register(name, replicaUrl, readDeadline, openDeadline, HydrateMode.AUTO);
+    }
+
+    /**
+     * As {@link #register(String, String)}, choosing whether the database is read whole into the
+     * cache in the background once its index is built ({@link HydrateMode#AUTO}, the default:
+     * when it fits in half the cache).
+     */
+    public static ReplicaDatabase register(String name, String replicaUrl, HydrateMode hydrate) {
+        return register(name, replicaUrl, DEFAULT_READ_DEADLINE, DEFAULT_OPEN_DEADLINE, hydrate);
+    }
+
+    public static ReplicaDatabase register(String name, String replicaUrl, Duration readDeadline, Duration openDeadline,
+            HydrateMode hydrate) {
         DatabaseRegistry r = registry();
         // The index build (storage round trips) starts first and overlaps the VFS registration
         // (loading SQLite and the extension, binding FFM calls: about a second in a cold JVM).
         ReplicaDatabase db = r.serve(name, ReplicaUrl.parse(replicaUrl).toString(),
-                () -> new ReplicaDatabase(name, ReplicaStores.open(replicaUrl), r.cache(), readDeadline, openDeadline),
+                () -> new ReplicaDatabase(name, ReplicaStores.open(replicaUrl), r.cache(), readDeadline, openDeadline, hydrate),
                 DatabaseRegistry.Polling.MANUAL);
         LitestreamVfs.register();
         return db;
@@ -100,6 +115,6 @@ public final class Ltxvfs {
             return;
         }
         r.fallbackTo(ReplicaUrl.parse(url).toString(), () -> new ReplicaDatabase("default", ReplicaStores.open(url), r.cache(),
-                DEFAULT_READ_DEADLINE, DEFAULT_OPEN_DEADLINE), DatabaseRegistry.Polling.MANUAL);
+                DEFAULT_READ_DEADLINE, DEFAULT_OPEN_DEADLINE, HydrateMode.AUTO), DatabaseRegistry.Polling.MANUAL);
     }
 }

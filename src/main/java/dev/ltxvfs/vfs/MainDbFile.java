@@ -2,6 +2,7 @@ package dev.ltxvfs.vfs;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import dev.ltxvfs.cache.ReadStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +30,8 @@ final class MainDbFile {
     private volatile ReplicaView historical;
     private volatile String historicalTime;
     private volatile int lock = SqliteCodes.LOCK_NONE;
+    /** This connection's sequential-read tracker, from its database at the first lock: readahead follows its scans. */
+    private volatile ReadStream stream;
 
     MainDbFile(DatabaseRegistry registry, String name) {
         this.registry = registry;
@@ -60,6 +63,9 @@ final class MainDbFile {
                 ReplicaView h = historical;
                 pinned = h != null ? h : l.database().current();
                 lease = l;
+                if (stream == null) {
+                    stream = l.database().newStream();
+                }
             } catch (IOException | RuntimeException e) {
                 l.close();
                 throw e;
@@ -110,11 +116,8 @@ final class MainDbFile {
             int pgno = (int) (pos / pageSize) + 1;
             int inPage = (int) (pos % pageSize);
             int n = (int) Math.min(Math.min(pageSize - inPage, amt - done), size - pos);
-            byte[] page = v.page(pgno);
+            byte[] page = v.page(pgno, stream);
             MemorySegment.copy(page, inPage, dst, JAVA_BYTE, done, n);
-            if (pgno == 1 && inPage < 100) {
-                patchHeader(dst, done - inPage, inPage, Math.min(100, inPage + n), v, page);
-            }
             done += n;
         }
         if (done < amt) {
@@ -122,50 +125,6 @@ final class MainDbFile {
             return SqliteCodes.IOERR_SHORT_READ;
         }
         return SqliteCodes.OK;
-    }
-
-    /**
-     * Rewrites the database header as served, over the bytes [from, to) of page 1 that sit at
-     * {@code base} in {@code dst}:
-     * bytes 18/19 = 1 (rollback journal), so SQLite never looks for a WAL;
-     * change counter (24..27) = version-valid-for (92..95) = TXID, so SQLite keeps its page cache
-     * until the data really changes, and trusts the in-header size (28..31) = page count.
-     */
-    private static void patchHeader(MemorySegment dst, long base, int from, int to, ReplicaView v, byte[] page1) {
-        int txid = (int) v.txid();
-        int pages = (int) inHeaderPages(v, page1);
-        for (int i = from; i < to; i++) {
-            int b;
-            if (i == 18 || i == 19) {
-                b = 1;
-            } else if (i >= 24 && i < 28) {
-                b = txid >>> (8 * (27 - i));
-            } else if (i >= 92 && i < 96) {
-                b = txid >>> (8 * (95 - i));
-            } else if (i >= 28 && i < 32) {
-                b = pages >>> (8 * (31 - i));
-            } else {
-                continue;
-            }
-            dst.set(JAVA_BYTE, base + i, (byte) b);
-        }
-    }
-
-    /**
-     * The database size in SQLite pages. Usually the LTX commit, but the Litestream VFS in write
-     * mode ships 4 KiB LTX pages whatever SQLite's page size: then the commit counts 4 KiB units,
-     * the image may end in a partial unit of zeros, and SQLite's own count on page 1 is the truth
-     * (when it fits in the image).
-     */
-    static long inHeaderPages(ReplicaView v, byte[] page1) {
-        int raw = ((page1[16] & 0xff) << 8) | (page1[17] & 0xff);
-        int sqlitePageSize = raw == 1 ? 65536 : raw;
-        if (sqlitePageSize == v.pageSize() || sqlitePageSize < 512 || Integer.bitCount(sqlitePageSize) != 1) {
-            return v.pageCount();
-        }
-        long fits = v.pageCount() * v.pageSize() / sqlitePageSize;
-        long own = ((page1[28] & 0xffL) << 24) | ((page1[29] & 0xff) << 16) | ((page1[30] & 0xff) << 8) | (page1[31] & 0xff);
-        return own > 0 && own <= fits ? own : fits;
     }
 
     /** The outcome of a PRAGMA: handled with a result row (or none), an error, or not ours. */
@@ -182,7 +141,8 @@ final class MainDbFile {
     }
 
     /**
-     * PRAGMA litestream_time / litestream_txid / litestream_lag; anything else passes through.
+     * PRAGMA litestream_time / litestream_txid / litestream_lag / litestream_hydration_progress;
+     * anything else passes through.
      * Setting {@code litestream_txid} (16 hex digits) is our extension: it pins the connection to
      * exactly that state until {@code litestream_time = 'latest'}, so a libSQL stream can hold one
      * snapshot across requests, or reopen it on another instance.
@@ -196,10 +156,23 @@ final class MainDbFile {
                     return PragmaResult.error("litestream_lag is read-only");
                 }
                 return PragmaResult.ok(Long.toString(lagSeconds()));
+            case "litestream_hydration_progress":
+                if (value != null) {
+                    return PragmaResult.error("litestream_hydration_progress is read-only");
+                }
+                // Percent with one decimal, as the Litestream VFS answers ("0" when off).
+                double p = hydrationProgress();
+                return PragmaResult.ok(p == 0 ? "0" : String.format(Locale.ROOT, "%.1f", p));
             case "litestream_time":
                 return value == null ? PragmaResult.ok(timeText()) : setTime(value);
             default:
                 return PragmaResult.NOT_OURS;
+        }
+    }
+
+    private double hydrationProgress() throws IOException {
+        try (Lease now = registry.acquireFile(name)) {
+            return now.database().hydrationProgress();
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -41,7 +40,7 @@ final class RegistryEntry {
     private volatile Polling polling;
     private int leases;
     private boolean retired;
-    private ScheduledFuture<?> pollJob;
+    private AutoCloseable pollJob;
     private final Map<Object, AutoCloseable> attachments = new LinkedHashMap<>();
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile long lastPollNanos;
@@ -137,23 +136,33 @@ final class RegistryEntry {
         lastPollNanos = System.nanoTime(); // the index build is the first poll
         db = d;
         if (polling.mode() == Poll.BACKGROUND) {
-            long every = polling.interval().toMillis();
-            pollJob = registry.timer().scheduleWithFixedDelay(() -> poll(d), every, every, TimeUnit.MILLISECONDS);
+            pollJob = registry.schedulePolls(name, polling.interval(), () -> poll(d));
         }
         registry.opened(this, d);
     }
 
-    private void poll(VfsDatabase d) {
+    /** One background poll; completes (never exceptionally) when it is done, so a scheduler can skip overlapping ticks. */
+    private CompletableFuture<?> poll(VfsDatabase d) {
         try {
             lastPollNanos = System.nanoTime();
-            d.poll().whenComplete((advanced, e) -> {
+            return d.poll().handle((advanced, e) -> {
                 if (e != null) {
                     DatabaseRegistry.LOG.log(Level.WARNING, "database '" + name + "': poll failed, retrying next tick: "
                             + rootMessage(e));
                 }
+                return null;
             });
         } catch (RuntimeException e) {
             DatabaseRegistry.LOG.log(Level.WARNING, "database '" + name + "': poll failed: " + rootMessage(e));
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void stopPolls(AutoCloseable job) {
+        try {
+            job.close();
+        } catch (Exception e) {
+            DatabaseRegistry.LOG.log(Level.WARNING, "database '" + name + "': stopping its polls failed: " + e);
         }
     }
 
@@ -221,7 +230,7 @@ final class RegistryEntry {
             db = null;
             leases = 0;
             if (pollJob != null) {
-                pollJob.cancel(false);
+                stopPolls(pollJob);
                 pollJob = null;
             }
             if (pollInFlight != null) {

@@ -1,7 +1,9 @@
 package dev.ltxvfs.vfs;
 
+import dev.ltxvfs.cache.HydrateMode;
 import dev.ltxvfs.cache.PageCache;
-import dev.ltxvfs.cache.StoreHandle;
+import dev.ltxvfs.cache.ReadStream;
+import dev.ltxvfs.cache.ReplicaPages;
 import dev.ltxvfs.index.IndexSnapshot;
 import dev.ltxvfs.index.LiveReplica;
 import dev.ltxvfs.index.NoLtxFilesException;
@@ -19,20 +21,27 @@ import java.util.concurrent.TimeoutException;
 /**
  * A database served by the VFS from a Litestream replica: the live state kept by a
  * {@link LiveReplica}, point-in-time states built on demand, pages from the shared
- * {@link PageCache}. One per database, shared by all its connections.
+ * {@link PageCache} through its {@link ReplicaPages}. One per database, shared by all its
+ * connections. Once the index is first built, the database is hydrated into the cache if its
+ * {@link HydrateMode} says so.
  */
 public final class ReplicaDatabase implements VfsDatabase {
     private final String name;
     private final LiveReplica replica;
-    private final PageCache cache;
-    private final StoreHandle handle;
-    private final Duration readDeadline;
+    private final ReplicaPages pages;
+    private final HydrateMode hydrate;
     private final Duration openDeadline;
     private volatile CompletableFuture<IndexSnapshot> opening;
     private volatile SnapshotView live;
 
+    /** A database that is not hydrated. */
     public ReplicaDatabase(String name, ReplicaStore store, PageCache cache, Duration readDeadline, Duration openDeadline) {
-        this(name, new LiveReplica(store), null, cache, readDeadline, openDeadline);
+        this(name, store, cache, readDeadline, openDeadline, HydrateMode.OFF);
+    }
+
+    public ReplicaDatabase(String name, ReplicaStore store, PageCache cache, Duration readDeadline, Duration openDeadline,
+            HydrateMode hydrate) {
+        this(name, new LiveReplica(store), null, cache, readDeadline, openDeadline, hydrate);
     }
 
     /**
@@ -40,13 +49,14 @@ public final class ReplicaDatabase implements VfsDatabase {
      * started before there was a cache to serve pages from (the service's early start).
      */
     public ReplicaDatabase(String name, LiveReplica replica, CompletableFuture<IndexSnapshot> firstIndex, PageCache cache,
-                           Duration readDeadline, Duration openDeadline) {
+                           Duration readDeadline, Duration openDeadline, HydrateMode hydrate) {
         this.name = name;
         this.replica = replica;
-        this.opening = firstIndex;
-        this.cache = cache;
-        this.handle = cache.register(replica.store());
-        this.readDeadline = readDeadline;
+        this.pages = new ReplicaPages(cache, replica.store(), readDeadline);
+        this.hydrate = hydrate;
+        if (firstIndex != null) {
+            opening = hydrateOnceIndexed(firstIndex);
+        }
         this.openDeadline = openDeadline;
     }
 
@@ -55,9 +65,19 @@ public final class ReplicaDatabase implements VfsDatabase {
     public synchronized CompletableFuture<IndexSnapshot> start() {
         CompletableFuture<IndexSnapshot> f = opening;
         if (f == null || (f.isCompletedExceptionally() && replica.current() == null)) {
-            opening = f = replica.rebuild().subscribeAsCompletionStage();
+            opening = f = hydrateOnceIndexed(replica.rebuild().subscribeAsCompletionStage());
         }
         return f;
+    }
+
+    /** Starts hydration, if the mode says so, when {@code index} is built; returns {@code index}. */
+    private CompletableFuture<IndexSnapshot> hydrateOnceIndexed(CompletableFuture<IndexSnapshot> index) {
+        index.thenAccept(s -> {
+            if (hydrate.hydrates(s, pages.cache())) {
+                pages.hydrate(replica::current);
+            }
+        });
+        return index;
     }
 
     /** Polls for new level-0 files; completes with true when the database advanced. */
@@ -75,16 +95,19 @@ public final class ReplicaDatabase implements VfsDatabase {
         return replica;
     }
 
-    PageCache cache() {
-        return cache;
+    public HydrateMode hydrateMode() {
+        return hydrate;
     }
 
-    StoreHandle handle() {
-        return handle;
+    /** Percent of the database hydration has read into the cache; 0 when it is not hydrated. */
+    @Override
+    public double hydrationProgress() {
+        return pages.hydrationProgress();
     }
 
-    Duration readDeadline() {
-        return readDeadline;
+    @Override
+    public ReadStream newStream() {
+        return pages.newStream();
     }
 
     public boolean ready() {
@@ -99,7 +122,7 @@ public final class ReplicaDatabase implements VfsDatabase {
         }
         SnapshotView v = live;
         if (v == null || v.snapshot() != s) {
-            live = v = new SnapshotView(this, s);
+            live = v = new SnapshotView(s, pages, this::replanExactly);
         }
         return v;
     }
@@ -108,8 +131,8 @@ public final class ReplicaDatabase implements VfsDatabase {
     public ReplicaView at(String when) throws IOException {
         Instant t = TimeSpec.parse(when, Instant.now());
         // A time before the oldest state fails in await() with a PointInTimeException naming it.
-        return new SnapshotView(this, await(replica.at(t).subscribeAsCompletionStage(), openDeadline,
-                "database '" + name + "' at " + t));
+        return new SnapshotView(await(replica.at(t).subscribeAsCompletionStage(), openDeadline,
+                "database '" + name + "' at " + t), pages, this::replanExactly);
     }
 
     @Override
@@ -123,7 +146,7 @@ public final class ReplicaDatabase implements VfsDatabase {
         if (s.txid() != txid) {
             throw new PointInTimeException(what + ": the replica no longer holds files that reach exactly that state", null);
         }
-        return new SnapshotView(this, s);
+        return new SnapshotView(s, pages, this::replanExactly);
     }
 
     /**
@@ -188,7 +211,7 @@ public final class ReplicaDatabase implements VfsDatabase {
 
     @Override
     public void close() {
-        cache.invalidate(handle);
+        pages.close();
         replica.store().close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ltxvfs.vfs;
 
+import dev.ltxvfs.cache.ReadStream;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -22,8 +23,11 @@ public interface ReplicaView {
 
     /**
      * The bytes of page {@code pgno} (1-based, at most {@link #pageCount()}), exactly
-     * {@link #pageSize()} long. The array is shared: callers must not modify it. May block until
-     * the page is fetched; throws with a message naming the object and the cause when it cannot be.
+     * {@link #pageSize()} long, page 1 with the header as served ({@link PageOne}). The array is
+     * shared: callers must not modify it. May block until the page is fetched; throws with a
+     * message naming the object and the cause when it cannot be.
+     *
+     * @param stream the reader's sequential-access tracker (readahead), or null
      */
-    byte[] page(int pgno) throws IOException;
+    byte[] page(int pgno, ReadStream stream) throws IOException;
 }

@@ -1,5 +1,6 @@
 package dev.ltxvfs.vfs;
 
+import dev.ltxvfs.cache.ReadStream;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,6 +27,16 @@ public interface VfsDatabase {
 
     /** Whole seconds since the last successful poll; -1 before the first. */
     long lagSeconds();
+
+    /** A connection's sequential-read tracker, for readahead; null for none. */
+    default ReadStream newStream() {
+        return null;
+    }
+
+    /** Percent of the database hydration has read into the cache; 0 when hydration is off. */
+    default double hydrationProgress() {
+        return 0;
+    }
 
     /** Starts opening (the index build) without waiting; the registry calls it when it opens the database. */
     default CompletableFuture<?> start() {

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.scheduler.Trigger;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -36,6 +39,9 @@ class OperationsTest {
     @TestHTTPResource("/v1/databases")
     URL base;
 
+    @Inject
+    Scheduler scheduler;
+
     static long count(String db, String at) {
         Map<String, Object> body = at == null ? Map.of("sql", COUNT) : Map.of("sql", COUNT, "at", at);
         return QueryResourceTest.query(db, body).path("rows").path(0).get(0).asLong();
@@ -45,6 +51,15 @@ class OperationsTest {
      * On the directory replica only: the S3 store dates files by the objects' LastModified (the
      * upload time here), not by the LTX header or Litestream's litestream-timestamp metadata.
      */
+    /** Configured databases poll in the background as Quarkus scheduler jobs, one each. */
+    @Test
+    void backgroundPollsAreSchedulerJobs() {
+        List<String> jobs = scheduler.getScheduledJobs().stream().map(Trigger::getId).toList();
+        for (String db : List.of("local", "s3", "s3cold")) {
+            assertThat(jobs).as("poll jobs").filteredOn(id -> id.startsWith("ltxvfs-poll-" + db + "-")).hasSize(1);
+        }
+    }
+
     @Test
     void pointInTimeThroughAt() {
         for (String db : List.of("local")) {

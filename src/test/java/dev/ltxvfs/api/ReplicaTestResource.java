@@ -74,6 +74,7 @@ public class ReplicaTestResource implements QuarkusTestResourceLifecycleManager 
             config.put("ltxvfs.databases.s3.replica-url", System.getProperty("ltxvfstest.s3-url"));
             config.put("ltxvfs.databases.s3cold.replica-url", System.getProperty("ltxvfstest.s3-url"));
             config.put("ltxvfs.databases.s3cold.poll-interval", "1h");
+            config.put("ltxvfs.databases.s3cold.hydrate", "off"); // hydration would cache its pages
             config.put("ltxvfs.catalogs.tenants.replica-url", "file://" + System.getProperty("ltxvfstest.tenants-dir"));
             return config;
         } catch (Exception e) {

@@ -1,6 +1,12 @@
 package dev.ltxvfs.bench;
 
+import dev.ltxvfs.cache.HydrateMode;
 import dev.ltxvfs.cache.PageCache;
+import dev.ltxvfs.index.FrameLocation;
+import dev.ltxvfs.index.IndexBuilder;
+import dev.ltxvfs.index.IndexSnapshot;
+import dev.ltxvfs.index.RestoreTarget;
+import dev.ltxvfs.store.LtxFileInfo;
 import dev.ltxvfs.store.ReplicaStores;
 import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.testing.ReferenceVfs;
@@ -58,6 +64,12 @@ public final class ReadPathBench {
         QUERIES.put("open + schema", "SELECT count(*) FROM sqlite_schema;");
         QUERIES.put("point lookup", "SELECT id, name, category, length(payload) FROM items WHERE id = 123457;");
         QUERIES.put("1000-row range", "SELECT id, name, category FROM items WHERE id BETWEEN 100000 AND 100999;");
+        // Seven rows scattered over the table, found through the index on name.
+        StringBuilder names = new StringBuilder();
+        for (long id : new long[] {1234, 31000, 62000, 93000, 124000, 155000, 186000}) {
+            names.append(names.isEmpty() ? "" : ", ").append("'name-").append(id * 7919 % 1000003).append("'");
+        }
+        QUERIES.put("index lookup", "SELECT id, category FROM items WHERE name IN (" + names + ") ORDER BY id;");
         QUERIES.put("full scan", "SELECT count(*), sum(category), sum(length(note)), sum(length(payload)) FROM items;");
     }
 
@@ -101,15 +113,18 @@ public final class ReadPathBench {
             }
 
             List<String[]> coldRows = new ArrayList<>();
+            List<String> floors = new ArrayList<>();
             for (long delayMs : warmOnly ? new long[0] : DELAYS_MS) {
                 proxy.delay(Duration.ofMillis(delayMs));
                 for (var q : QUERIES.entrySet()) {
                     coldRows.add(coldRow(proxy, url, env, ref, q.getKey(), q.getValue(), delayMs, plainAnswers.get(q.getKey())));
                 }
+                floors.add(floor(db, url, proxy, delayMs));
             }
             proxy.delay(Duration.ZERO);
 
             printCold(coldRows);
+            floors.forEach(System.out::println);
             printWarm(warm(db, url, ref, env, plainAnswers));
         }
     }
@@ -141,6 +156,68 @@ public final class ReadPathBench {
                 refWall, refGets, Long.toString(theirs.counts.lists()), mib(theirs.counts.bytesDown()),
                 (theirs.timedOut() ? "<" : "") + ratio(ours.wallMs, theirs.wallMs),
                 (theirs.timedOut() ? "<" : "") + ratio(ours.counts.requests(), theirs.counts.requests())};
+    }
+
+    /**
+     * The physical floor of the cold full scan: the frames of exactly the pages of the scanned
+     * table (dbstat on the local copy), adjacent ones joined into GETs of at most 1 MiB, fetched
+     * with up to 32 GETs in flight (readahead's 32 MiB budget in 1 MiB GETs) through the same proxy.
+     */
+    static String floor(Path db, String url, CountingProxy proxy, long delayMs) throws Exception {
+        List<Integer> needed = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pageno FROM dbstat WHERE name = 'items' ORDER BY pageno")) {
+            while (rs.next()) {
+                needed.add(rs.getInt(1));
+            }
+        }
+        try (var store = ReplicaStores.open(ReplicaUrl.parse(url), S3ProxyServer.get().options())) {
+            IndexSnapshot snap = new IndexBuilder(store).open(RestoreTarget.LATEST).await().atMost(Duration.ofSeconds(60));
+            Map<LtxFileInfo, List<FrameLocation>> byFile = new LinkedHashMap<>();
+            long bytes = 0;
+            for (int p : needed) {
+                FrameLocation f = snap.frame(p);
+                if (f != null) {
+                    byFile.computeIfAbsent(f.file(), k -> new ArrayList<>()).add(f);
+                    bytes += f.size();
+                }
+            }
+            List<long[]> ranges = new ArrayList<>(); // file index, offset, length
+            List<LtxFileInfo> files = new ArrayList<>(byFile.keySet());
+            for (int i = 0; i < files.size(); i++) {
+                List<FrameLocation> fs = byFile.get(files.get(i));
+                fs.sort(java.util.Comparator.comparingLong(FrameLocation::offset));
+                long start = -1;
+                long end = -1;
+                for (FrameLocation f : fs) {
+                    if (start >= 0 && (f.offset() != end || f.end() - start > (1 << 20))) {
+                        ranges.add(new long[] {i, start, end - start});
+                        start = -1;
+                    }
+                    if (start < 0) {
+                        start = f.offset();
+                    }
+                    end = f.end();
+                }
+                ranges.add(new long[] {i, start, end - start});
+            }
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+            List<java.util.concurrent.CompletableFuture<byte[]>> all = new ArrayList<>();
+            long t = System.nanoTime();
+            for (long[] r : ranges) {
+                inFlight.acquire();
+                var f = store.read(files.get((int) r[0]), r[1], (int) r[2]).subscribeAsCompletionStage();
+                f.whenComplete((b, e) -> inFlight.release());
+                all.add(f);
+            }
+            for (var f : all) {
+                f.join();
+            }
+            double ms = (System.nanoTime() - t) / 1e6;
+            return String.format("floor of the full scan at %d ms: %d pages of the table, %.1f MiB of frames in %d GETs"
+                    + " (adjacent frames joined, <= 1 MiB each, 32 in flight): %.0f ms", delayMs, needed.size(), bytes / 1048576.0,
+                    ranges.size(), ms);
+        }
     }
 
     /** Delays per request the cold runs are repeated at: BENCH_DELAYS_MS, default 0 and 20. */
@@ -177,7 +254,11 @@ public final class ReadPathBench {
         }
     }
 
-    /** A level-9 snapshot plus four level-0 files of scattered updates; level-0 file 1 pruned as retention would. */
+    /**
+     * A level-9 snapshot, then 14 transactions of scattered updates compacted as Litestream does:
+     * the plan is the snapshot, one file each of levels 3, 2 and 1, and two level-0 files, so the
+     * pages of the newest state are spread over six files.
+     */
     static void writeReplica(Path db, Path replica) throws Exception {
         ReplicaWriter w = new ReplicaWriter(replica);
         Instant t0 = Instant.parse("2026-06-01T00:00:00Z");
@@ -185,9 +266,19 @@ public final class ReadPathBench {
         w.snapshot(db, t0);
         Files.delete(w.list(0).getFirst());
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
-            for (int k = 1; k <= 4; k++) {
+            for (int k = 1; k <= 14; k++) {
                 s.execute("UPDATE items SET category = category + 100 WHERE id % 5003 = " + k);
                 w.commit(db, t0.plusSeconds(k));
+                if (k == 4) {
+                    w.compact(1);
+                    w.compact(2);
+                    w.compact(3);
+                } else if (k == 8) {
+                    w.compact(1);
+                    w.compact(2);
+                } else if (k == 12) {
+                    w.compact(1);
+                }
             }
         }
     }
@@ -247,7 +338,7 @@ public final class ReadPathBench {
     /** In the child JVM: the public API, as a user would call it, then one query. */
     static void coldOurs(String url, String sql) throws Exception {
         long t = System.nanoTime();
-        ReplicaDatabase db = Ltxvfs.register("bench", url);
+        ReplicaDatabase db = Ltxvfs.register("bench", url, HydrateMode.parse(System.getenv().getOrDefault("BENCH_HYDRATE", "off")));
         double registered = (System.nanoTime() - t) / 1e6;
         db.start().get();
         double ready = (System.nanoTime() - t) / 1e6;

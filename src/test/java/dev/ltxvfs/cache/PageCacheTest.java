@@ -3,7 +3,6 @@ package dev.ltxvfs.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ltxvfs.index.FrameLocation;
 import dev.ltxvfs.index.GatedStore;
 import dev.ltxvfs.index.History;
 import dev.ltxvfs.index.IndexBuilder;
@@ -20,8 +19,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,42 +50,38 @@ class PageCacheTest {
         return new IndexBuilder(store).open(RestoreTarget.LATEST).await().atMost(WAIT);
     }
 
+    /** A cache without readahead: every miss reads exactly its page. */
+    static PageCache noReadahead(long bytes) {
+        return new PageCache(bytes, 0, PageCache.DEFAULT_READAHEAD_BUDGET_BYTES, ForkJoinPool.commonPool());
+    }
+
     @Test
     void concurrentMissesOnOneFrameCauseOneRead() throws Exception {
         snapshot(dir, 8);
         try (LocalDirStore local = new LocalDirStore(dir)) {
             IndexSnapshot s = open(local);
             GatedStore gated = new GatedStore(local);
-            PageCache cache = new PageCache(1 << 20, 0);
-            StoreHandle h = cache.register(gated);
+            PageCache cache = noReadahead(1 << 20);
+            ReplicaPages pages = new ReplicaPages(cache, gated, WAIT);
 
             int threads = 16;
             CyclicBarrier start = new CyclicBarrier(threads);
-            List<CompletableFuture<byte[]>> pages = new ArrayList<>();
-            List<Thread> workers = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                Thread t = Thread.ofPlatform().start(() -> {
-                    try {
+            List<Future<byte[]>> reads = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+                for (int i = 0; i < threads; i++) {
+                    reads.add(pool.submit(() -> {
                         start.await();
-                        CompletableFuture<byte[]> f = cache.pageAsync(h, s, 3);
-                        synchronized (pages) {
-                            pages.add(f);
-                        }
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
-                    }
-                });
-                workers.add(t);
+                        return pages.page(s, 3, null);
+                    }));
+                }
+                while (cache.stats().hits() + cache.stats().misses() < threads) {
+                    Thread.onSpinWait(); // every thread has asked while the one read is held
+                }
+                gated.open();
+                for (Future<byte[]> f : reads) {
+                    assertThat(f.get()).isEqualTo(ReplicaFixture.page(PAGE, 3, 1));
+                }
             }
-            for (Thread t : workers) {
-                t.join();
-            }
-            gated.open(); // every thread has asked while the one read was held
-
-            for (CompletableFuture<byte[]> f : pages) {
-                assertThat(f.get()).isEqualTo(ReplicaFixture.page(PAGE, 3, 1));
-            }
-            assertThat(pages).hasSize(threads);
             assertThat(gated.reads.get()).isEqualTo(1);
             assertThat(cache.stats().misses()).isEqualTo(1);
             assertThat(cache.stats().hits()).isEqualTo(threads - 1);
@@ -94,12 +94,10 @@ class PageCacheTest {
         try (LocalDirStore store = new LocalDirStore(dir)) {
             IndexSnapshot s = open(store);
             long bound = 10L * (PAGE + PageCache.ENTRY_OVERHEAD);
-            PageCache cache = new PageCache(bound, 0, Runnable::run);
-            StoreHandle h = cache.register(store);
-            byte[] dst = new byte[PAGE];
+            PageCache cache = new PageCache(bound, 0, PageCache.DEFAULT_READAHEAD_BUDGET_BYTES, Runnable::run);
+            ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
             for (int p = 1; p <= 100; p++) {
-                cache.readPage(h, s, p, dst, 0, WAIT);
-                assertThat(dst).isEqualTo(ReplicaFixture.page(PAGE, p, 1));
+                assertThat(pages.page(s, p, null)).isEqualTo(ReplicaFixture.page(PAGE, p, 1));
             }
             cache.cleanUp();
             CacheStats stats = cache.stats();
@@ -112,41 +110,44 @@ class PageCacheTest {
 
     @Test
     void aFailedReadIsNotCachedAndKeepsItsType() throws Exception {
-        ReplicaFixture fx = new ReplicaFixture(dir, PAGE);
-        // The index says page 1 lives in a file the store does not have (yet).
-        LtxFileInfo missing = new LtxFileInfo(0, 1, 1, 5000, ReplicaFixture.T0);
+        LtxFileInfo file = snapshot(dir, 2);
         try (LocalDirStore store = new LocalDirStore(dir)) {
-            PageCache cache = new PageCache(1 << 20);
-            byte[] dst = new byte[PAGE];
-            FrameLocation where = new FrameLocation(missing, 100, 50);
-            assertThatThrownBy(() -> cache.readPage(store, where, 1, PAGE, dst, WAIT))
-                    .isInstanceOf(ObjectNotFoundException.class)
-                    .hasMessageContaining(missing.fileName());
-            assertThat(cache.contains(cache.register(store), where)).isFalse();
-
-            LtxFileInfo now = fx.write(0, 1, 1, 1, Map.of(1, 1L));
             IndexSnapshot s = open(store);
-            FrameLocation real = s.lookup(1);
-            assertThat(real.file()).isEqualTo(now);
-            cache.readPage(store, real, 1, PAGE, dst, WAIT);
-            assertThat(dst).isEqualTo(ReplicaFixture.page(PAGE, 1, 1));
-            assertThat(cache.stats().fetchFailures()).isEqualTo(1);
+            Path path = store.pathOf(file);
+            byte[] bytes = Files.readAllBytes(path);
+            Files.delete(path); // gone after the index was built, as compaction does it
+            PageCache cache = new PageCache(1 << 20);
+            ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
+            assertThatThrownBy(() -> pages.page(s, 1, null))
+                    .isInstanceOf(ObjectNotFoundException.class)
+                    .hasMessageContaining(file.fileName());
+
+            Files.write(path, bytes);
+            assertThat(pages.page(s, 1, null)).isEqualTo(ReplicaFixture.page(PAGE, 1, 1));
+            assertThat(cache.stats().misses()).isEqualTo(2);
+            assertThat(cache.stats().fetchFailures()).isGreaterThanOrEqualTo(1);
         }
     }
 
     @Test
     void aFrameThatHoldsAnotherPageIsRefusedAndNotCached() throws Exception {
-        snapshot(dir, 4);
+        LtxFileInfo file = snapshot(dir, 4);
         try (LocalDirStore store = new LocalDirStore(dir)) {
             IndexSnapshot s = open(store);
-            PageCache cache = new PageCache(1 << 20);
-            byte[] dst = new byte[PAGE];
-            assertThatThrownBy(() -> cache.readPage(store, s.lookup(2), 3, PAGE, dst, WAIT))
+            Path path = store.pathOf(file);
+            byte[] good = Files.readAllBytes(path);
+            byte[] bad = good.clone();
+            bad[(int) s.frame(2).offset() + 3] = 3; // the frame of page 2 now says page 3
+            Files.write(path, bad);
+            PageCache cache = noReadahead(1 << 20);
+            ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
+            assertThatThrownBy(() -> pages.page(s, 2, null))
                     .isInstanceOf(LtxFormatException.class)
-                    .hasMessageContaining("expected page 3");
-            cache.readPage(store, s.lookup(2), 2, PAGE, dst, WAIT); // retried, not served from cache
-            assertThat(dst).isEqualTo(ReplicaFixture.page(PAGE, 2, 1));
-            assertThat(cache.stats().misses()).isEqualTo(2);
+                    .hasMessageContaining("expected page 2");
+            assertThat(pages.page(s, 3, null)).isEqualTo(ReplicaFixture.page(PAGE, 3, 1)); // only that frame fails
+            Files.write(path, good);
+            assertThat(pages.page(s, 2, null)).isEqualTo(ReplicaFixture.page(PAGE, 2, 1)); // retried, not served from cache
+            assertThat(cache.stats().misses()).isEqualTo(3);
         }
     }
 
@@ -156,15 +157,12 @@ class PageCacheTest {
         try (LocalDirStore local = new LocalDirStore(dir)) {
             IndexSnapshot s = open(local);
             GatedStore gated = new GatedStore(local);
-            PageCache cache = new PageCache(1 << 20, 0);
-            StoreHandle h = cache.register(gated);
-            byte[] dst = new byte[PAGE];
-            assertThatThrownBy(() -> cache.readPage(h, s, 1, dst, 0, Duration.ofMillis(20)))
+            PageCache cache = noReadahead(1 << 20);
+            assertThatThrownBy(() -> new ReplicaPages(cache, gated, Duration.ofMillis(20)).page(s, 1, null))
                     .isInstanceOf(PageReadTimeoutException.class)
                     .hasMessageContaining("page 1");
             gated.open();
-            cache.readPage(h, s, 1, dst, 0, WAIT);
-            assertThat(dst).isEqualTo(ReplicaFixture.page(PAGE, 1, 1));
+            assertThat(new ReplicaPages(cache, gated, WAIT).page(s, 1, null)).isEqualTo(ReplicaFixture.page(PAGE, 1, 1));
             assertThat(gated.reads.get()).isEqualTo(1); // the second read joined the first fetch
         }
     }
@@ -177,68 +175,30 @@ class PageCacheTest {
         new ReplicaFixture(b, PAGE).write(0, 1, 1, 1, Map.of(1, 2L)); // same name, other content
         try (LocalDirStore sa = new LocalDirStore(a); LocalDirStore sb = new LocalDirStore(b)) {
             PageCache cache = new PageCache(1 << 20);
-            byte[] dst = new byte[PAGE];
-            cache.readPage(cache.register(sa), open(sa), 1, dst, 0, WAIT);
-            assertThat(dst).isEqualTo(ReplicaFixture.page(PAGE, 1, 1));
-            cache.readPage(cache.register(sb), open(sb), 1, dst, 0, WAIT);
-            assertThat(dst).isEqualTo(ReplicaFixture.page(PAGE, 1, 2));
+            assertThat(new ReplicaPages(cache, sa, WAIT).page(open(sa), 1, null)).isEqualTo(ReplicaFixture.page(PAGE, 1, 1));
+            assertThat(new ReplicaPages(cache, sb, WAIT).page(open(sb), 1, null)).isEqualTo(ReplicaFixture.page(PAGE, 1, 2));
             assertThat(cache.register(sa)).isEqualTo(cache.register(sa));
             assertThat(cache.register(sa).id()).isNotEqualTo(cache.register(sb).id());
         }
     }
 
     @Test
-    void readaheadTurnsASequentialScanIntoFewReads() throws Exception {
+    void aMissFetchesTheAdjacentFramesWithItsOwn() throws Exception {
         snapshot(dir, 200);
         try (LocalDirStore store = new LocalDirStore(dir)) {
             IndexSnapshot s = open(store);
             long before = store.stats().gets.sum();
-            PageCache cache = new PageCache(64 << 20, 16 * 1024);
-            StoreHandle h = cache.register(store);
-            byte[] dst = new byte[PAGE];
-            long frameBytes = 0;
-            int largestFrame = 0;
+            PageCache cache = new PageCache(64 << 20);
+            ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
             for (int p = 1; p <= 200; p++) {
-                cache.readPage(h, s, p, dst, 0, WAIT);
-                assertThat(dst).isEqualTo(ReplicaFixture.page(PAGE, p, 1));
-                frameBytes += s.lookup(p).size();
-                largestFrame = Math.max(largestFrame, s.lookup(p).size());
+                assertThat(pages.page(s, p, null)).isEqualTo(ReplicaFixture.page(PAGE, p, 1));
             }
             CacheStats stats = cache.stats();
             long reads = store.stats().gets.sum() - before;
-            assertThat(reads).isEqualTo(stats.fetches());
-            // A read stops only when the next frame would pass 16 KiB, so each but the last
-            // covers more than 16 KiB minus one frame.
-            assertThat(reads).isLessThanOrEqualTo(frameBytes / (16 * 1024 - largestFrame) + 1);
-            assertThat(reads).isLessThan(200 / 4);
+            assertThat(reads).isEqualTo(stats.fetches()).isEqualTo(stats.misses());
+            // Each read covers up to 64 KiB of frames: 16 pages' worth at least.
+            assertThat(reads).isLessThanOrEqualTo(200 / 16 + 1);
             assertThat(stats.readaheadPages()).isEqualTo(200 - stats.misses());
-            assertThat(stats.hits() + stats.misses()).isEqualTo(200);
-        }
-    }
-
-    @Test
-    void readaheadAcrossFilesStillServesEveryPageItsNewestVersion() throws Exception {
-        ReplicaFixture fx = new ReplicaFixture(dir, PAGE);
-        History history = new History(3, 30, 120);
-        fx.write(history, 9, 1, 10);
-        fx.write(history, 1, 11, 20);
-        for (long t = 21; t <= 30; t++) {
-            fx.write(history, 0, t, t);
-        }
-        try (LocalDirStore store = new LocalDirStore(dir)) {
-            IndexSnapshot s = open(store);
-            PageCache cache = new PageCache(64 << 20);
-            StoreHandle h = cache.register(store);
-            byte[] dst = new byte[PAGE];
-            Map<Integer, Long> state = history.stateAt(30);
-            for (int round = 0; round < 2; round++) {
-                for (int p = 1; p <= s.commit(); p++) {
-                    cache.readPage(h, s, p, dst, 0, WAIT);
-                    assertThat(dst).as("page %d", p).isEqualTo(ReplicaFixture.page(PAGE, p, state.get(p)));
-                }
-            }
-            assertThat(cache.stats().hits()).isGreaterThanOrEqualTo(s.commit()); // the second round is all hits
-            assertThat(cache.stats().fetches()).isLessThan(s.commit());
         }
     }
 
@@ -247,8 +207,8 @@ class PageCacheTest {
         snapshot(dir, 2);
         try (LocalDirStore store = new LocalDirStore(dir)) {
             IndexSnapshot s = open(store);
-            PageCache cache = new PageCache(1 << 20);
-            assertThatThrownBy(() -> cache.readPage(cache.register(store), s, 3, new byte[PAGE], 0, WAIT))
+            ReplicaPages pages = new ReplicaPages(new PageCache(1 << 20), store, WAIT);
+            assertThatThrownBy(() -> pages.page(s, 3, null))
                     .hasMessageContaining("page 3 is not in the index")
                     .hasMessageContaining("database has 2 pages");
         }

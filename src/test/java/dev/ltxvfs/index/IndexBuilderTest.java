@@ -60,7 +60,7 @@ class IndexBuilderTest {
         Map<Integer, Long> state = h.stateAt(txid);
         byte[] page = new byte[PAGE];
         for (int p = 1; p <= s.commit() + 3; p++) {
-            FrameLocation loc = s.lookup(p);
+            FrameLocation loc = s.frame(p);
             if (!state.containsKey(p)) {
                 assertThat(loc).as("page %d", p).isNull();
                 continue;
@@ -146,8 +146,8 @@ class IndexBuilderTest {
                     .build(new RestorePlan(RestoreTarget.LATEST, List.of(big, small))).await().atMost(WAIT);
             // Big file: tail + rest of index, no header. Small last file: its tail is the whole file.
             assertThat(store.stats().gets.sum()).isEqualTo(3);
-            assertThat(s.lookup(7999).file()).isEqualTo(small);
-            assertThat(s.lookup(7998).file()).isEqualTo(big);
+            assertThat(s.frame(7999).file()).isEqualTo(small);
+            assertThat(s.frame(7998).file()).isEqualTo(big);
             assertThat(s.commit()).isEqualTo(8000);
         }
     }

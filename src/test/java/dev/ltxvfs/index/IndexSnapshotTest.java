@@ -60,7 +60,7 @@ class IndexSnapshotTest {
     static void assertLiveFilesAreExactlyThoseServingPages(IndexSnapshot s) {
         Set<LtxFileInfo> serving = new HashSet<>();
         for (int p = 1; p <= s.commit(); p++) {
-            FrameLocation loc = s.lookup(p);
+            FrameLocation loc = s.frame(p);
             if (loc != null) {
                 serving.add(loc.file());
             }
@@ -79,13 +79,13 @@ class IndexSnapshotTest {
 
         assertThat(shrunk.commit()).isEqualTo(6);
         assertThat(shrunk.sizeBytes()).isEqualTo(6L * PAGE);
-        assertThat(shrunk.lookup(2).file()).isEqualTo(b);
+        assertThat(shrunk.frame(2).file()).isEqualTo(b);
         for (int p : new int[] {1, 3, 4, 5, 6}) {
-            assertThat(shrunk.lookup(p).file()).as("page %d kept", p).isEqualTo(a);
+            assertThat(shrunk.frame(p).file()).as("page %d kept", p).isEqualTo(a);
         }
-        assertThat(shrunk.lookup(7)).isNull();
+        assertThat(shrunk.frame(7)).isNull();
         assertThat(shrunk.pages().count()).isEqualTo(6);
-        assertThat(s.lookup(7).file()).isEqualTo(a);
+        assertThat(s.frame(7).file()).isEqualTo(a);
         assertThat(shrunk.txid()).isEqualTo(2);
     }
 
@@ -132,10 +132,10 @@ class IndexSnapshotTest {
         LtxFileInfo a = new LtxFileInfo(0, 1, 1, 0, ReplicaFixture.timeOf(1));
         IndexSnapshot s = IndexSnapshot.compose(new RestorePlan(RestoreTarget.LATEST, List.of(a)),
                 List.of(new FileIndex(a, LtxHeader.of(PAGE, 4, 1, 1, 1000), pages(1, 4))));
-        assertThat(s.lookup(0)).isNull();
-        assertThat(s.lookup(5)).isNull();
-        assertThat(s.lookup(-3)).isNull();
-        assertThat(s.lookup(4)).isEqualTo(new FrameLocation(a, 400, 100));
+        assertThat(s.frame(0)).isNull();
+        assertThat(s.frame(5)).isNull();
+        assertThat(s.frame(-3)).isNull();
+        assertThat(s.frame(4)).isEqualTo(new FrameLocation(4, a, 400, 100));
         assertThat(s.txid()).isEqualTo(1);
         assertThat(s.commit()).isEqualTo(4);
     }

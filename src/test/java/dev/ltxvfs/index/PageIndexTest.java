@@ -118,15 +118,22 @@ class PageIndexTest {
             e.put(p, p <= 1500 ? 0 : 1, p * 100L, 50);
         }
         PageIndex idx = e.build();
-        PageIndex shrunk = idx.withCommit(1025);
+        PageIndex shrunk = withCommit(idx, 1025);
 
         assertThat(shrunk.count()).isEqualTo(1025);
         assertThat(shrunk.contains(1025)).isTrue();
         assertThat(shrunk.contains(1026)).isFalse();
         assertThat(idx.contains(1026)).isTrue(); // the old version is untouched
         // Growing again does not resurrect dropped pages.
-        assertThat(shrunk.withCommit(3000).contains(2000)).isFalse();
-        assertThat(shrunk.withCommit(3000).count()).isEqualTo(1025);
+        assertThat(withCommit(shrunk, 3000).contains(2000)).isFalse();
+        assertThat(withCommit(shrunk, 3000).count()).isEqualTo(1025);
+    }
+
+    /** {@code idx} resized to {@code commit} pages, as a new version. */
+    private static PageIndex withCommit(PageIndex idx, int commit) {
+        PageIndex.Editor e = idx.edit();
+        e.truncate(commit, id -> { });
+        return e.build();
     }
 
     @Test

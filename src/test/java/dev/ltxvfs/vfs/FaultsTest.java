@@ -56,6 +56,7 @@ class FaultsTest {
     String bucket;
     String name;
     ReplicaDatabase served;
+    PageCache cache;
 
     /** A 4 KiB-page database: one big first commit (every page in file 1), then four small ones. */
     @BeforeEach
@@ -99,7 +100,8 @@ class FaultsTest {
 
     /** Serves the replica with a cache of its own and waits for the index when {@code waitForIndex}. */
     private void serve(Where where, boolean waitForIndex) throws Exception {
-        served = Served.serve(name, openStore(where), new PageCache(64 << 20), Duration.ofSeconds(20));
+        cache = new PageCache(64 << 20);
+        served = Served.serve(name, openStore(where), cache, Duration.ofSeconds(20));
         if (waitForIndex) {
             served.start().get(30, TimeUnit.SECONDS);
         }
@@ -149,7 +151,7 @@ class FaultsTest {
     private FrameLocation frameInFirstFile() throws Exception {
         IndexSnapshot s = served.replica().current();
         for (int pgno = s.commit(); pgno > 1; pgno--) {
-            FrameLocation f = s.lookup(pgno);
+            FrameLocation f = s.frame(pgno);
             if (f != null && f.file().maxTxid() == 1) {
                 return f;
             }
@@ -268,7 +270,7 @@ class FaultsTest {
         }
         // The re-planned state replaces the stale one: later transactions do not re-plan again.
         long lists = served.replica().store().stats().lists.sum();
-        served.cache().invalidateAll();
+        cache.invalidateAll();
         try (Connection c = Served.open(name)) {
             assertThat(rows(c, ALL)).isEqualTo(expected(ALL));
         }

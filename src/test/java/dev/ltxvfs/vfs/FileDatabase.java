@@ -1,5 +1,6 @@
 package dev.ltxvfs.vfs;
 
+import dev.ltxvfs.cache.ReadStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,10 +74,10 @@ final class FileDatabase implements VfsDatabase {
         }
 
         @Override
-        public byte[] page(int pgno) {
+        public byte[] page(int pgno, ReadStream stream) {
             byte[] p = new byte[pageSize];
             System.arraycopy(bytes, (pgno - 1) * pageSize, p, 0, pageSize);
-            return p;
+            return pgno == 1 ? PageOne.served(p, txid, pageCount(), pageSize) : p;
         }
     }
 }

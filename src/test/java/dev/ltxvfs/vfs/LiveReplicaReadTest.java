@@ -155,8 +155,6 @@ class LiveReplicaReadTest {
             }
             int after = db.replica().current().commit();
             assertThat(after).isLessThan(before / 5).isEqualTo(Integer.parseInt(p.query("PRAGMA page_count").getFirst().replace("|", "")));
-            // Nothing past the new end is kept.
-            assertThat(db.replica().current().pages().count()).isLessThanOrEqualTo(after);
         }
     }
 }

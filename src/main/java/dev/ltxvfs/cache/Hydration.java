@@ -1,0 +1,141 @@
+package dev.ltxvfs.cache;
+
+import dev.ltxvfs.index.FrameLocation;
+import dev.ltxvfs.index.IndexSnapshot;
+import dev.ltxvfs.ltx.LtxHeader;
+import dev.ltxvfs.store.ObjectNotFoundException;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads a whole database into the shared cache in the background: its frames in page order, in
+ * chunks of {@link #GET_BYTES} of pages, each grouped by file into large ranged GETs, at most
+ * {@link #CONCURRENCY} chunks in flight.
+ *
+ * <p>It never stands in a query's way: its claims are of kind {@link Claim.Kind#HYDRATION},
+ * which a random demand miss does not wait for (it reads the page itself; a sequential reader
+ * rides along), and pages cached or in flight are skipped. A failed GET leaves its pages to demand reads; one more pass retries what
+ * is still missing. A vanished file (compaction) ends the pass; the next one follows the state
+ * the database holds then, and if that is still the same, hydration stops. {@link #stop} ends it
+ * at the next GET.
+ */
+final class Hydration {
+    private static final Logger LOG = Logger.getLogger(Hydration.class);
+    static final int GET_BYTES = 4 << 20;
+    static final int CONCURRENCY = 4;
+    /** Superseded frames inside a range are read through: hydration wants whole files anyway. */
+    static final int MAX_GAP = 1 << 20;
+    static final int PASSES = 2;
+
+    private final PageCache cache;
+    private final StoreHandle handle;
+    private final Supplier<IndexSnapshot> current;
+    private final AtomicLong done = new AtomicLong();
+    private volatile long total;
+    private volatile boolean stopped;
+
+    Hydration(PageCache cache, StoreHandle handle, Supplier<IndexSnapshot> current) {
+        this.cache = cache;
+        this.handle = handle;
+        this.current = current;
+    }
+
+    void start() {
+        Thread.ofVirtual().name("ltxvfs-hydrate-" + handle.id()).start(this::run);
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    /** Percent of the pages of the state being hydrated that are cached or being fetched by others. */
+    double progress() {
+        long t = total;
+        return t == 0 ? 0 : Math.min(100.0, done.get() * 100.0 / t);
+    }
+
+    private void run() {
+        try {
+            IndexSnapshot s = current.get();
+            for (int pass = 0; pass < PASSES && !stopped && s != null; pass++) {
+                if (pass(s)) {
+                    return;
+                }
+                IndexSnapshot next = current.get();
+                if (gone && next == s) {
+                    return; // its files are gone and nobody re-planned: left to demand reads
+                }
+                s = next;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debugf("hydration of %s stopped: %s", handle.store().location(), e);
+        }
+    }
+
+    private volatile boolean gone;
+
+    /** The first frames of {@code frames} that add up to at most {@link #GET_BYTES} (at least one). */
+    private static List<FrameLocation> chunk(List<FrameLocation> frames) {
+        long bytes = 0;
+        for (int i = 0; i < frames.size(); i++) {
+            bytes += frames.get(i).size();
+            if (bytes > GET_BYTES && i > 0) {
+                return frames.subList(0, i);
+            }
+        }
+        return frames;
+    }
+
+    /** One pass over {@code s}; true when every page is in. */
+    private boolean pass(IndexSnapshot s) throws InterruptedException {
+        int lock = LtxHeader.lockPage(s.pageSize());
+        total = s.commit() - (lock <= s.commit() ? 1 : 0);
+        done.set(0);
+        gone = false;
+        Semaphore permits = new Semaphore(CONCURRENCY);
+        AtomicLong failed = new AtomicLong();
+        // Frames are compressed: look far enough ahead to fill a chunk of GET_BYTES.
+        int lookahead = Math.max(1, 4 * GET_BYTES / s.pageSize());
+        int next = 0;
+        while (next < s.commit() && !stopped && !gone) {
+            permits.acquire(); // claim only right before reading: a claim is always a GET in flight
+            List<FrameLocation> frames = chunk(s.framesAfter(next, lookahead));
+            next = frames.isEmpty() ? s.commit() : frames.getLast().pgno();
+            List<FrameFetch.Claimed> claimed = cache.claimAll(handle, frames, Claim.Kind.HYDRATION);
+            done.addAndGet(frames.size() - claimed.size()); // cached, or fetched by someone else
+            List<List<FrameFetch.Claimed>> ranges = FrameRanges.of(claimed, GET_BYTES, MAX_GAP);
+            if (ranges.isEmpty()) {
+                permits.release();
+                continue;
+            }
+            AtomicInteger left = new AtomicInteger(ranges.size());
+            for (List<FrameFetch.Claimed> range : ranges) {
+                cache.fetch(handle, s.pageSize(), range).whenComplete((v, e) -> {
+                    for (FrameFetch.Claimed c : range) {
+                        if (c.future().state() == Future.State.SUCCESS) {
+                            done.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                            if (c.future().exceptionNow() instanceof ObjectNotFoundException) {
+                                gone = true;
+                            }
+                        }
+                    }
+                    if (left.decrementAndGet() == 0) {
+                        permits.release();
+                    }
+                });
+            }
+        }
+        permits.acquire(CONCURRENCY); // every GET of the pass is over
+        permits.release(CONCURRENCY);
+        return failed.get() == 0 && !gone && !stopped;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.ltxvfs.cache;
+
+import static dev.ltxvfs.cache.PageCacheTest.PAGE;
+import static dev.ltxvfs.cache.PageCacheTest.WAIT;
+import static dev.ltxvfs.cache.PageCacheTest.open;
+import static dev.ltxvfs.cache.PageCacheTest.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ltxvfs.index.IndexSnapshot;
+import dev.ltxvfs.index.ReplicaFixture;
+import dev.ltxvfs.store.LocalDirStore;
+import dev.ltxvfs.store.LtxFileInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HydrationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void hydrationFillsTheCacheInAFewLargeReads() throws Exception {
+        int n = 3000;
+        snapshot(dir, n);
+        try (LocalDirStore local = new LocalDirStore(dir)) {
+            IndexSnapshot s = open(local);
+            RecordingStore store = new RecordingStore(local);
+            PageCache cache = new PageCache(64L << 20);
+            ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
+            pages.hydrate(() -> s);
+            awaitProgress(pages, 100);
+            long bytes = 0;
+            for (int p = 1; p <= n; p++) {
+                bytes += s.frame(p).size();
+            }
+            assertThat(store.reads.size()).isLessThanOrEqualTo((int) (bytes / Hydration.GET_BYTES) + 2);
+            int before = store.reads.size();
+            for (int p = 1; p <= n; p++) {
+                assertThat(pages.page(s, p, null)).isEqualTo(ReplicaFixture.page(PAGE, p, 1));
+            }
+            assertThat(store.reads.size()).isEqualTo(before); // every query is warm
+        }
+    }
+
+    @Test
+    void aQueryDuringHydrationDoesNotWaitForIt() throws Exception {
+        int n = 3000;
+        snapshot(dir, n);
+        try (LocalDirStore local = new LocalDirStore(dir)) {
+            IndexSnapshot s = open(local);
+            RecordingStore store = new RecordingStore(local);
+            store.hold(len -> len > PageCache.DEMAND_RUN_BYTES); // hydration's large reads stay in flight
+            PageCache cache = new PageCache(64L << 20);
+            ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
+            pages.hydrate(() -> s);
+            while (store.heldBytes.get() == 0) {
+                Thread.onSpinWait();
+            }
+            for (int p : new int[] {1, 2, 1000, 2999}) { // claimed by hydration or not yet reached: read now
+                assertThat(pages.page(s, p, pages.newStream())).isEqualTo(ReplicaFixture.page(PAGE, p, 1));
+            }
+            assertThat(pages.hydrationProgress()).isLessThan(100);
+            store.release();
+            awaitProgress(pages, 100);
+        }
+    }
+
+    @Test
+    void aFileGoneUnderHydrationStopsItCleanlyAndReadsStillWork() throws Exception {
+        LtxFileInfo file = snapshot(dir, 3000);
+        try (LocalDirStore local = new LocalDirStore(dir)) {
+            IndexSnapshot s = open(local);
+            Path path = local.pathOf(file);
+            byte[] bytes = Files.readAllBytes(path);
+            Files.delete(path);
+            PageCache cache = new PageCache(64L << 20);
+            ReplicaPages pages = new ReplicaPages(cache, local, WAIT);
+            pages.hydrate(() -> s);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (local.stats().failures.sum() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Files.write(path, bytes);
+            assertThat(pages.page(s, 7, null)).isEqualTo(ReplicaFixture.page(PAGE, 7, 1));
+            assertThat(pages.hydrationProgress()).isLessThan(100);
+            pages.close();
+        }
+    }
+
+    static void awaitProgress(ReplicaPages pages, double percent) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (pages.hydrationProgress() < percent && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(pages.hydrationProgress()).isEqualTo(percent);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.ltxvfs.cache;
+
+import dev.ltxvfs.store.LtxFileInfo;
+import dev.ltxvfs.store.ReplicaStore;
+import dev.ltxvfs.store.StoreStats;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
+
+/**
+ * A real store that records the length of every read, and holds the reads a test picks (by
+ * length) until it releases them: bytes held now and at most are counted, so a test sees what
+ * is in flight without sleeping.
+ */
+final class RecordingStore implements ReplicaStore {
+    private final ReplicaStore delegate;
+    final List<Integer> reads = new CopyOnWriteArrayList<>();
+    final AtomicLong heldBytes = new AtomicLong();
+    final AtomicLong maxHeldBytes = new AtomicLong();
+    private volatile IntPredicate hold = length -> false;
+    private volatile CompletableFuture<Void> gate = new CompletableFuture<>();
+
+    RecordingStore(ReplicaStore delegate) {
+        this.delegate = delegate;
+    }
+
+    /** From now on, reads whose length passes {@code which} wait for {@link #release}. */
+    void hold(IntPredicate which) {
+        gate = new CompletableFuture<>();
+        hold = which;
+    }
+
+    /** Lets every held read go, and stops holding. */
+    void release() {
+        hold = length -> false;
+        gate.complete(null);
+    }
+
+    @Override
+    public Uni<List<LtxFileInfo>> list(int level, long minTxidAtLeast) {
+        return delegate.list(level, minTxidAtLeast);
+    }
+
+    @Override
+    public Uni<byte[]> read(LtxFileInfo file, long offset, int length) {
+        reads.add(length);
+        if (!hold.test(length)) {
+            return delegate.read(file, offset, length);
+        }
+        maxHeldBytes.accumulateAndGet(heldBytes.addAndGet(length), Math::max);
+        return Uni.createFrom().completionStage(gate)
+                .invoke(() -> heldBytes.addAndGet(-length))
+                .chain(() -> delegate.read(file, offset, length));
+    }
+
+    @Override
+    public String location() {
+        return delegate.location();
+    }
+
+    @Override
+    public StoreStats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
