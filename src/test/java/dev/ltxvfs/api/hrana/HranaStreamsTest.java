@@ -160,13 +160,14 @@ class HranaStreamsTest {
 
     /** Waits (polling, without asserting on time) until the live database shows {@code n} rows. */
     static void awaitCount(long n) throws Exception {
+        JsonNode r = null;
         for (int i = 0; i < 300; i++) {
-            JsonNode r = ok(post(null, COUNT, "{\"type\":\"close\"}"));
+            r = ok(post(null, COUNT, "{\"type\":\"close\"}"));
             if (count(r, 0) == n) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("the live database never reached " + n + " rows");
+        throw new AssertionError("the live database never reached " + n + " rows; last answer: " + r);
     }
 }

@@ -22,19 +22,31 @@ public class StreamsProfile implements QuarkusTestProfile {
     private static Path dir;
     private static ReplicaWriter writer;
 
-    /** The replica directory, written with its first commit on first use (not at class loading). */
+    /**
+     * The replica directory, written with its first commit on first use (not at class loading).
+     * Quarkus loads this class twice (for the profile's config and again for the test), so the
+     * directory is shared through a system property, not a static field: commits must land in
+     * the replica the service reads.
+     */
     static synchronized Path dir() {
         if (dir == null) {
             try {
-                dir = Files.createTempDirectory("ltxvfs-streams");
+                String shared = System.getProperty(DIR_PROPERTY);
+                dir = shared != null ? Path.of(shared) : Files.createTempDirectory("ltxvfs-streams");
+                // A second writer on the same replica ships every page with its first commit: still the right state.
                 writer = new ReplicaWriter(dir.resolve("replica"));
-                commit(100);
+                if (shared == null) {
+                    System.setProperty(DIR_PROPERTY, dir.toString());
+                    commit(100);
+                }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }
         return dir;
     }
+
+    private static final String DIR_PROPERTY = "ltxvfstest.streams-dir";
 
     /** Adds {@code rows} rows to table {@code t} of the primary and ships the commit to the replica. */
     static synchronized void commit(int rows) throws Exception {
