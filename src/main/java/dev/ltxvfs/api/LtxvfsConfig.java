@@ -114,6 +114,13 @@ public interface LtxvfsConfig {
          */
         @WithDefault("16M")
         MemorySize maxBytes();
+
+        /**
+         * Most bytes of local temporary files (sorts, GROUP BY, DISTINCT, temp b-trees) one query may
+         * hold at once; past it the query fails (422). Their memory is SQLite's cache_size (2 MB) each.
+         */
+        @WithDefault("128M")
+        MemorySize maxTempBytes();
     }
 
     Libsql libsql();

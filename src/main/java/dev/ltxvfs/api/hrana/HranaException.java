@@ -59,7 +59,9 @@ final class HranaException extends RuntimeException {
             case READ_ONLY -> new HranaException("SQLITE_READONLY", READ_ONLY_MESSAGE + ": the ltxvfs replica is read-only ("
                     + q.getMessage().replaceFirst("^this endpoint is read-only: ", "") + ")");
             case TIMEOUT -> new HranaException("SQLITE_INTERRUPT", q.getMessage());
-            case TOO_BIG -> new HranaException("SQLITE_TOOBIG", q.getMessage());
+            // SQLITE_FULL for temporary storage past max-temp-bytes, else a value, row or answer too big.
+            case TOO_BIG -> new HranaException(q.getCause() instanceof SQLiteException ? sqliteCode(q) : "SQLITE_TOOBIG",
+                    q.getMessage());
             case STORAGE_UNAVAILABLE -> new HranaException("SQLITE_IOERR", q.getMessage());
             case SQL_ERROR, BAD_REQUEST -> new HranaException(sqliteCode(q), q.getMessage());
             default -> new HranaException(q.kind().name(), q.getMessage());
