@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs libsql-client-check.mjs (the real npm @libsql/client against an ltxvfs server).
+# Runs libsql-client-check.mjs, or the driver script named as the first argument (e.g.
+# libsql-transaction-check.mjs): the real npm @libsql/client against an ltxvfs server.
 # The client is installed once into a cache outside the project (node_modules never committed).
-# Usage: LTXVFS_URL=http://127.0.0.1:8080/libsql/demo [LTXVFS_TOKEN=...] src/test/node/run-libsql-check.sh
+# Usage: LTXVFS_URL=http://127.0.0.1:8080/libsql/demo [LTXVFS_TOKEN=...] src/test/node/run-libsql-check.sh [script.mjs]
 # Prints the driver's JSON line; exit 0 only if every expectation holds.
 set -euo pipefail
 
@@ -18,7 +19,7 @@ installed="$cache/node_modules/@libsql/client/package.json"
 
 mkdir -p "$cache"
 # The driver is copied next to its node_modules so that ESM resolution of "@libsql/client" works.
-cp "$here/package.json" "$here/libsql-client-check.mjs" "$cache/"
+cp "$here/package.json" "$here"/*.mjs "$cache/"
 
 if [ ! -f "$installed" ] || ! grep -q "\"version\": \"$version\"" "$installed"; then
   command -v npm >/dev/null || fail "npm is missing: install Node.js/npm to fetch @libsql/client@$version"
@@ -27,4 +28,4 @@ if [ ! -f "$installed" ] || ! grep -q "\"version\": \"$version\"" "$installed"; 
     || fail "npm install @libsql/client@$version failed (see $log)"
 fi
 
-cd "$cache" && exec node libsql-client-check.mjs
+cd "$cache" && exec node "${1:-libsql-client-check.mjs}"

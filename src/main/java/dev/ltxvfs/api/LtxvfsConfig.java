@@ -121,6 +121,31 @@ public interface LtxvfsConfig {
          */
         @WithDefault("16M")
         MemorySize maxBytes();
+
+        /**
+         * Most bytes of local temporary files (sorts, GROUP BY, DISTINCT, temp b-trees) one query may
+         * hold at once; past it the query fails (422). Their memory is SQLite's cache_size (2 MB) each.
+         */
+        @WithDefault("128M")
+        MemorySize maxTempBytes();
+    }
+
+    Libsql libsql();
+
+    interface Libsql {
+        /** A libSQL stream with no request for this long is closed; its baton then answers STREAM_EXPIRED. */
+        @WithDefault("10s")
+        Duration streamIdleTimeout();
+
+        /** Most libSQL streams open at once on one instance; past it a new stream answers 503. */
+        @WithDefault("128")
+        int maxStreams();
+
+        /**
+         * The key that signs batons. Give every instance the same one, so a stream's next request
+         * may land on any of them; without it each process makes up its own.
+         */
+        Optional<String> batonSecret();
     }
 
     Storage storage();

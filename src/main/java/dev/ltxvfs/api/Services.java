@@ -44,6 +44,6 @@ class Services {
     @Singleton
     QueryRunner runner(DatabaseRegistry registry, WorkerPool workers, LtxvfsConfig config) {
         return new QueryRunner(registry, workers, config.query().timeout(), config.query().maxRows(),
-                config.query().maxBytes().asLongValue());
+                config.query().maxBytes().asLongValue(), config.query().maxTempBytes().asLongValue());
     }
 }

@@ -39,6 +39,9 @@ final class ConnectionPool implements AutoCloseable {
         fresh.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
         try (Statement s = fresh.createStatement()) {
             s.execute("PRAGMA query_only = 1");
+            // Sorts and temp b-trees spill past cache_size (2 MB) into files of the VFS, which count
+            // them against the query's temp budget; in memory they would be bounded by nothing.
+            s.execute("PRAGMA temp_store = FILE");
         }
         return fresh;
     }

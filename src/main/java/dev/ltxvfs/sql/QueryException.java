@@ -14,7 +14,7 @@ public class QueryException extends RuntimeException {
         /** The point in time is outside what the replica retains. */
         POINT_IN_TIME_UNAVAILABLE,
         TIMEOUT,
-        /** A value, row or libSQL answer larger than ltxvfs.query.max-bytes. */
+        /** A value, row or libSQL answer larger than ltxvfs.query.max-bytes, or temp storage past max-temp-bytes. */
         TOO_BIG,
         /** Every worker is busy and the queue is full. */
         OVERLOADED,

@@ -5,6 +5,7 @@ import dev.ltxvfs.vfs.Lease;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.NoSuchDatabaseException;
 import dev.ltxvfs.vfs.PointInTimeException;
+import dev.ltxvfs.vfs.TempStorageFullException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -30,21 +31,29 @@ public final class QueryRunner {
     private final Duration timeout;
     private final int defaultMaxRows;
     private final long maxBytes;
+    private final long maxTempBytes;
 
     public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows) {
         this(registry, workers, timeout, defaultMaxRows, Integer.MAX_VALUE);
     }
 
+    public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes) {
+        this(registry, workers, timeout, defaultMaxRows, maxBytes, Long.MAX_VALUE);
+    }
+
     /**
      * @param maxBytes most bytes of values in one whole answer (past it a REST answer is truncated, a
      *     libSQL one fails); no single value or row may be larger
+     * @param maxTempBytes most bytes of temporary files (sorts, temp b-trees) a session holds at once
      */
-    public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes) {
+    public QueryRunner(DatabaseRegistry registry, WorkerPool workers, Duration timeout, int defaultMaxRows, long maxBytes,
+            long maxTempBytes) {
         this.registry = registry;
         this.workers = workers;
         this.timeout = timeout;
         this.defaultMaxRows = defaultMaxRows;
         this.maxBytes = maxBytes;
+        this.maxTempBytes = maxTempBytes;
     }
 
     public WorkerPool workers() {
@@ -61,6 +70,10 @@ public final class QueryRunner {
 
     public long maxBytes() {
         return maxBytes;
+    }
+
+    long maxTempBytes() {
+        return maxTempBytes;
     }
 
     /** SQLite's SQLITE_LIMIT_LENGTH for our connections: no string or blob past max-bytes is ever made. */
@@ -186,6 +199,11 @@ public final class QueryRunner {
         Throwable vfs = LitestreamVfs.takeLastFailure().map(QueryRunner::root).orElse(null);
         if (vfs instanceof QueryException q) {
             return q;
+        }
+        if (vfs instanceof TempStorageFullException full) {
+            return new QueryException(QueryException.Kind.TOO_BIG, "the query needs more temporary storage (sorting, "
+                    + "GROUP BY, DISTINCT) than ltxvfs.query.max-temp-bytes (" + JsonSize.text(full.limit())
+                    + "); narrow it with WHERE or LIMIT, or sort by an indexed column", e);
         }
         if (vfs instanceof PointInTimeException p) {
             return new QueryException(QueryException.Kind.POINT_IN_TIME_UNAVAILABLE, p.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.ltxvfs.sql;
 
 import dev.ltxvfs.vfs.Lease;
 import dev.ltxvfs.vfs.LitestreamVfs;
+import dev.ltxvfs.vfs.TempBudget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +22,8 @@ import org.sqlite.SQLiteConnection;
  * The one way SQL runs: a borrowed connection of one database, used by one caller at a time (a
  * REST query, an NDJSON stream, or a libSQL stream across many HTTP requests). Every call into
  * SQLite runs on a worker ({@link #run}) under one deadline, the query timeout, at which the
- * connection is interrupted.
+ * connection is interrupted, and under one {@link TempBudget}, {@code ltxvfs.query.max-temp-bytes} of
+ * temporary files (a sort past it fails with SQLITE_FULL, answered 422).
  *
  * <p>Snapshots are pinned by TXID ({@code PRAGMA litestream_txid = ...}), not by holding a SQLite
  * read transaction open: a pin survives an interrupted statement and idle time between requests,
@@ -39,6 +41,8 @@ public final class Session implements AutoCloseable {
     private final Connection connection;
     private final boolean interactive;
     private final boolean historical;
+    /** The temporary files (sorts, temp b-trees) this session's statements may hold at once. */
+    private final TempBudget temp;
     private volatile boolean expired;
     private boolean inTransaction;
     /** The TXID (16 hex digits) this session reads, while pinned; null reads the newest state. */
@@ -55,6 +59,7 @@ public final class Session implements AutoCloseable {
         this.connection = connection;
         this.interactive = interactive;
         this.historical = historical;
+        this.temp = new TempBudget(runner.maxTempBytes());
     }
 
     /**
@@ -110,7 +115,7 @@ public final class Session implements AutoCloseable {
         LitestreamVfs.clearLastFailure();
         ScheduledFuture<?> deadline = runner.workers().timer().schedule(this::interrupt, runner.timeout().toMillis(),
                 TimeUnit.MILLISECONDS);
-        try {
+        try (TempBudget.Scope charged = temp.charging()) {
             return work.apply(this);
         } finally {
             deadline.cancel(false);

@@ -19,7 +19,8 @@ import java.util.Optional;
  * <p>Main databases are served read-only from the process's {@link DatabaseRegistry}
  * ({@code jdbc:sqlite:file:orders?vfs=litestream} reads the database served as {@code orders}).
  * Everything else SQLite opens (temp tables, sorter spills, statement journals) goes to the unix VFS
- * on local disk, with our file struct sized to hold unix's. Randomness, sleep, time and dlopen are
+ * on local disk, with our file struct sized to hold unix's, and counts against the {@link TempBudget}
+ * of the thread that opens it ({@link TempFiles}). Randomness, sleep, time and dlopen are
  * unix's function pointers copied as they are, which costs no upcall.
  *
  * <p>Every upcall catches {@link Throwable}: an exception escaping an upcall ends the JVM.
@@ -82,6 +83,7 @@ public final class LitestreamVfs {
             vfs.set(ADDRESS, off, unix.get(ADDRESS, off));
         }
         IoMethods.init(api);
+        TempFiles.init(api);
         int rc = api.vfsRegister(vfs, false);
         if (rc != SqliteCodes.OK) {
             throw new IllegalStateException("sqlite3_vfs_register(litestream) failed with code " + rc);
@@ -132,8 +134,10 @@ public final class LitestreamVfs {
                     return VfsErrors.fail(SqliteCodes.CANTOPEN, "the litestream VFS is read-only: no journal or WAL for "
                             + cString(zName));
                 }
-                // Temp databases, sorter spills, statement journals: local files through unix.
-                return (int) unixOpen.invokeExact(unixVfs, zName, file, flags, outFlags);
+                // Temp databases, sorter spills, statement journals: local files through unix,
+                // counted against the query's temp budget (TempFiles).
+                int rc = (int) unixOpen.invokeExact(unixVfs, zName, file, flags, outFlags);
+                return rc == SqliteCodes.OK ? TempFiles.opened(file) : rc;
             }
             String name = cString(zName);
             if (name == null) {

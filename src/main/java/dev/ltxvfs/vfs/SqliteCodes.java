@@ -7,6 +7,7 @@ final class SqliteCodes {
     static final int READONLY = 8;
     static final int IOERR = 10;
     static final int NOTFOUND = 12;
+    static final int FULL = 13;
     static final int CANTOPEN = 14;
     static final int IOERR_READ = IOERR | (1 << 8);
     static final int IOERR_SHORT_READ = IOERR | (2 << 8);

@@ -42,6 +42,17 @@ final class VfsErrors {
         return code;
     }
 
+    /** Records a refusal the caller's own limit asked for: logged at DEBUG only, it is no fault of the service. */
+    static int refuse(int code, VfsException e) {
+        try {
+            LAST.set(e);
+            LOG.log(Level.DEBUG, e.getMessage());
+        } catch (Throwable ignored) {
+            // as above: never throw out of an upcall
+        }
+        return code;
+    }
+
     static String describe(Throwable t) {
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;

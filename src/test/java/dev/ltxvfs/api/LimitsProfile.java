@@ -3,7 +3,7 @@ package dev.ltxvfs.api;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
-/** One worker, a queue of one, a 2 s query timeout and bearer tokens: the limits, in one restart. */
+/** One worker, a queue of one, a 2 s query timeout, 4 MiB of temp files and bearer tokens: the limits, in one restart. */
 public class LimitsProfile implements QuarkusTestProfile {
     static final String FULL = "full-token-123";
     static final String LOCAL_ONLY = "local-only-456";
@@ -19,6 +19,7 @@ public class LimitsProfile implements QuarkusTestProfile {
                 "ltxvfs.workers.queue", "1",
                 "ltxvfs.query.timeout", "2s",
                 "ltxvfs.query.max-bytes", "64K",
+                "ltxvfs.query.max-temp-bytes", "4M",
                 "ltxvfs.auth.tokens.ops.secret", FULL,
                 "ltxvfs.auth.tokens.reader.secret", LOCAL_ONLY,
                 "ltxvfs.auth.tokens.reader.databases", "local");

@@ -15,7 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Bearer tokens (401/403), the query timeout (504) and a full worker pool (503 + Retry-After). */
+/**
+ * Bearer tokens (401/403), the query timeout (504), a full worker pool (503 + Retry-After), values
+ * and rows past max-bytes and temporary storage past max-temp-bytes (422).
+ */
 @QuarkusTest
 @Tag("quarkus")
 @TestProfile(LimitsProfile.class)
@@ -99,6 +102,35 @@ class LimitsTest {
         assertThat(lines.getLast()).contains("too_big").contains(limit);
         assertThat(lines).hasSizeBetween(2, 500);
         query(LimitsProfile.FULL, "local", "SELECT 1").then().statusCode(200);
+    }
+
+    /** {@code rows} generated rows of about 110 bytes, sorted: past SQLite's 2 MB of sort memory they spill to temp files. */
+    static String sorted(int rows) {
+        return "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < " + rows + ") "
+                + "SELECT i, randomblob(100) AS r FROM n ORDER BY r";
+    }
+
+    @Test
+    void aSortOrDistinctPastMaxTempBytesFailsNamingTheLimitAndTheServiceKeepsAnswering() {
+        String limit = "ltxvfs.query.max-temp-bytes (4 MiB)";
+        // 200,000 rows: about 22 MB to sort, or to keep in DISTINCT's temp b-tree.
+        String distinct = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 200000) "
+                + "SELECT count(*) FROM (SELECT DISTINCT randomblob(100) FROM n)";
+        for (String sql : new String[] {sorted(200_000), distinct}) {
+            query(LimitsProfile.FULL, "local", sql).then().statusCode(422).body("error.code", equalTo("too_big"))
+                    .body("error.message", containsString(limit));
+            given().contentType(ContentType.JSON).header("Authorization", "Bearer " + LimitsProfile.FULL)
+                    .header("Accept", "application/x-ndjson").body(Map.of("sql", sql))
+                    .post("/v1/databases/local/query").then().statusCode(422).body("error.message", containsString(limit));
+            Response libsql = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + LimitsProfile.FULL)
+                    .body(Map.of("requests", java.util.List.of(Map.of("type", "execute", "stmt", Map.of("sql", sql)))))
+                    .post("/libsql/local/v2/pipeline");
+            assertThat(libsql.jsonPath().getString("results[0].error.code")).isEqualTo("SQLITE_FULL");
+            assertThat(libsql.jsonPath().getString("results[0].error.message")).contains(limit);
+        }
+        // A sort that spills less than the limit answers, and so does everything else.
+        query(LimitsProfile.FULL, "local", sorted(25_000)).then().statusCode(200);
+        query(LimitsProfile.FULL, "local", "SELECT count(*) FROM items").then().statusCode(200);
     }
 
     @Test

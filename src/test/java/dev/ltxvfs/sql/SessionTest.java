@@ -175,6 +175,28 @@ class SessionTest {
     }
 
     @Test
+    void temporaryFilesPastMaxTempBytesFailTheStatementAndAreGivenBackWhenTheyClose() {
+        QueryRunner small = new QueryRunner(Ltxvfs.registry(), workers, Duration.ofSeconds(10), 100_000, 16 << 20, 4 << 20);
+        // Rows of about 110 bytes, sorted: past SQLite's 2 MB of sort memory they spill to temp files.
+        String sort = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < %d) "
+                + "SELECT i, randomblob(100) AS r FROM n ORDER BY r";
+        Session s = small.open("session-test", null, true, null).join();
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> s.run(x -> rows(x, sort.formatted(200_000), List.of(), Map.of())).join())
+                        .cause().isInstanceOfSatisfying(QueryException.class, e -> {
+                            assertThat(e.kind()).isEqualTo(QueryException.Kind.TOO_BIG);
+                            assertThat(e.getMessage()).contains("ltxvfs.query.max-temp-bytes (4 MiB)");
+                        });
+                // About 3 MB spilled: it fits only if the failed sort's files gave their bytes back.
+                assertThat(s.run(x -> rows(x, sort.formatted(25_000), List.of(), Map.of()).size()).join()).isEqualTo(25_000);
+            }
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void theTimeoutInterruptsAndLaterStatementsOfTheCallFailAtOnce() {
         List<String> kinds = inSession(null, s -> {
             String first = kind(() -> rows(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n) SELECT count(*) FROM n",

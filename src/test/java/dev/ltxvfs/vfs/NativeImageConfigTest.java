@@ -80,18 +80,19 @@ class NativeImageConfigTest {
 
     @Test
     void registersExactlyTheDowncallsTheVfsMakes() throws Exception {
-        Set<FunctionDescriptor> code = descriptors(Stream.concat(SqliteApi.DOWNCALLS.stream(), LitestreamVfs.DOWNCALLS.stream()));
+        Set<FunctionDescriptor> code = descriptors(Stream.of(SqliteApi.DOWNCALLS, LitestreamVfs.DOWNCALLS, TempFiles.DOWNCALLS).flatMap(List::stream));
         assertThat(descriptors(metadata().at("/foreign/downcalls"))).isEqualTo(code);
     }
 
     @Test
     void registersExactlyTheUpcallsTheVfsCreates() throws Exception {
-        Set<FunctionDescriptor> code = descriptors(Stream.concat(LitestreamVfs.UPCALLS.stream(), IoMethods.UPCALLS.stream()));
+        Set<FunctionDescriptor> code = descriptors(Stream.of(LitestreamVfs.UPCALLS, IoMethods.UPCALLS, TempFiles.UPCALLS).flatMap(List::stream));
         assertThat(descriptors(metadata().at("/foreign/upcalls"))).isEqualTo(code);
 
         Set<Direct> expected = new HashSet<>();
         LitestreamVfs.UPCALLS.forEach(c -> expected.add(new Direct(LitestreamVfs.class.getName(), c.name(), c.descriptor())));
         IoMethods.UPCALLS.forEach(c -> expected.add(new Direct(IoMethods.class.getName(), c.name(), c.descriptor())));
+        TempFiles.UPCALLS.forEach(c -> expected.add(new Direct(TempFiles.class.getName(), c.name(), c.descriptor())));
         Set<Direct> registered = new HashSet<>();
         metadata().at("/foreign/directUpcalls").forEach(d ->
                 registered.add(new Direct(d.get("class").asText(), d.get("method").asText(), descriptor(d))));
@@ -138,7 +139,7 @@ class NativeImageConfigTest {
         List<String> args = Arrays.stream(applicationProperties().getProperty("quarkus.native.additional-build-args").split(","))
                 .map(String::trim).toList();
         assertThat(args).contains("--enable-native-access=ALL-UNNAMED", "-H:+ForeignAPISupport");
-        for (String pkg : List.of("ltx", "store", "index", "cache", "vfs", "sql", "writer")) {
+        for (String pkg : List.of("ltx", "store", "index", "cache", "vfs", "sql", "writer", "jdbc")) {
             assertThat(args).contains("--initialize-at-run-time=dev.ltxvfs." + pkg);
         }
         // The state of this process's early start (begun in main, before Quarkus boots) and its timeline.

@@ -14,11 +14,22 @@ import org.sqlite.SQLiteException;
 final class HranaException extends RuntimeException {
     static final String READ_ONLY_MESSAGE = "attempt to write a readonly database";
 
+    private final int status;
     private final String code;
 
     HranaException(String code, String message) {
+        this(400, code, message);
+    }
+
+    /** A failure of the whole request, answered with HTTP {@code status}. */
+    HranaException(int status, String code, String message) {
         super(message);
+        this.status = status;
         this.code = code;
+    }
+
+    int status() {
+        return status;
     }
 
     String code() {
@@ -48,7 +59,9 @@ final class HranaException extends RuntimeException {
             case READ_ONLY -> new HranaException("SQLITE_READONLY", READ_ONLY_MESSAGE + ": the ltxvfs replica is read-only ("
                     + q.getMessage().replaceFirst("^this endpoint is read-only: ", "") + ")");
             case TIMEOUT -> new HranaException("SQLITE_INTERRUPT", q.getMessage());
-            case TOO_BIG -> new HranaException("SQLITE_TOOBIG", q.getMessage());
+            // SQLITE_FULL for temporary storage past max-temp-bytes, else a value, row or answer too big.
+            case TOO_BIG -> new HranaException(q.getCause() instanceof SQLiteException ? sqliteCode(q) : "SQLITE_TOOBIG",
+                    q.getMessage());
             case STORAGE_UNAVAILABLE -> new HranaException("SQLITE_IOERR", q.getMessage());
             case SQL_ERROR, BAD_REQUEST -> new HranaException(sqliteCode(q), q.getMessage());
             default -> new HranaException(q.kind().name(), q.getMessage());

@@ -7,12 +7,15 @@ import dev.ltxvfs.api.Databases;
 import dev.ltxvfs.api.Metrics;
 import dev.ltxvfs.sql.QueryException;
 import dev.ltxvfs.sql.QueryRunner;
+import dev.ltxvfs.sql.Session;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -31,12 +34,14 @@ public class HranaResource {
 
     private final Databases databases;
     private final QueryRunner runner;
+    private final Streams streams;
     private final Metrics metrics;
     private final ObjectMapper mapper;
 
-    HranaResource(Databases databases, QueryRunner runner, Metrics metrics, ObjectMapper mapper) {
+    HranaResource(Databases databases, QueryRunner runner, Streams streams, Metrics metrics, ObjectMapper mapper) {
         this.databases = databases;
         this.runner = runner;
+        this.streams = streams;
         this.metrics = metrics;
         this.mapper = mapper;
     }
@@ -84,18 +89,53 @@ public class HranaResource {
         } catch (HranaException e) {
             return Uni.createFrom().item(error(400, e.code(), e.getMessage()));
         }
+        Stream stream;
+        try {
+            stream = streams.claim(db, pipeline.baton());
+        } catch (HranaException e) {
+            return Uni.createFrom().item(error(e.status(), e.code(), e.getMessage()));
+        }
         long t0 = System.nanoTime();
-        // A pipeline without statements still names a database that must exist (found on a worker:
-        // a catalog's database opens with storage round trips).
-        Uni<com.fasterxml.jackson.databind.node.ObjectNode> done = pipeline.needsSession()
-                ? Uni.createFrom().completionStage(() -> runner.open(db, null, true, null)
-                        .thenCompose(session -> session.run(pipeline::run).whenComplete((r, e) -> session.close())))
-                : Uni.createFrom().item(() -> databases.open(db)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                        .onItem().transform(s -> pipeline.run(null));
-        return done
+        return Uni.createFrom().completionStage(() -> execute(db, stream, pipeline))
                 .onItemOrFailure().invoke((r, e) -> metrics.query(db, t0, e, pipeline.rows()))
                 .onItem().transform(this::ok)
-                .onFailure().recoverWithItem(this::failure);
+                .onFailure().recoverWithItem(t -> {
+                    streams.end(stream);
+                    return failure(t);
+                });
+    }
+
+    /** Runs the pipeline on the stream's session: kept from its open transaction, or opened for it. */
+    private CompletableFuture<ObjectNode> execute(String db, Stream stream, Pipeline pipeline) {
+        if (stream.session == null && stream.txid == null && !pipeline.needsSession()) {
+            // No statement still names a database that must exist (a catalog's opens with storage
+            // round trips: on a worker, never the event loop).
+            return CompletableFuture.supplyAsync(() -> {
+                databases.open(db);
+                return finish(stream, pipeline, pipeline.run(null, stream));
+            }, Infrastructure.getDefaultWorkerPool());
+        }
+        CompletableFuture<Session> session = stream.session != null ? CompletableFuture.completedFuture(stream.session)
+                : runner.open(db, null, true, stream.txid).thenApply(s -> stream.session = s);
+        return session.thenCompose(s -> s.run(x -> {
+            ObjectNode answer = pipeline.run(x, stream);
+            stream.txid = x.transactionTxid();
+            return answer;
+        })).thenApply(answer -> finish(stream, pipeline, answer));
+    }
+
+    /** Closes the stream, or hands out its next baton; between transactions it lets its connection go. */
+    private ObjectNode finish(Stream stream, Pipeline pipeline, ObjectNode answer) {
+        if (pipeline.closes()) {
+            streams.end(stream);
+        } else {
+            if (stream.txid == null && stream.session != null) {
+                stream.session.close();
+                stream.session = null;
+            }
+            answer.put("baton", streams.release(stream));
+        }
+        return answer;
     }
 
     private Response ok(JsonNode answer) {

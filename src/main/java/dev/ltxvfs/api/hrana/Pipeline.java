@@ -13,21 +13,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One Hrana-over-HTTP pipeline request ({@code {"baton":..., "requests":[...]}}) run on one
- * {@link Session}: every request gets a result, in order, even after failures. Streams are not kept
- * between HTTP requests (the baton answered is always null): {@code @libsql/client} sends each
- * {@code execute} and {@code batch} as one pipeline ending with {@code close}, which is all a
- * read replica needs. Parsed on the event loop, run on a worker.
+ * One Hrana-over-HTTP pipeline request ({@code {"baton":..., "requests":[...]}}) of a {@link Stream},
+ * run on its {@link Session}: every request gets a result, in order, even after failures. Parsed
+ * on the event loop, run on a worker.
  */
 final class Pipeline {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    private final String baton;
     private final List<JsonNode> requests;
-    private final Map<Integer, String> storedSql = new HashMap<>();
+    private Map<Integer, String> storedSql = new HashMap<>();
     private long rows;
 
-    private Pipeline(List<JsonNode> requests) {
+    private Pipeline(String baton, List<JsonNode> requests) {
+        this.baton = baton;
         this.requests = requests;
+    }
+
+    /** The baton that continues a stream; null opens one. */
+    String baton() {
+        return baton;
+    }
+
+    /** True when the pipeline closes its stream. */
+    boolean closes() {
+        return requests.stream().anyMatch(r -> r.path("type").asText().equals("close"));
     }
 
     /** Checks the envelope; a malformed one is an HTTP 400, not a per-request error. */
@@ -36,9 +46,8 @@ final class Pipeline {
             throw new HranaException("HRANA_PROTO_ERROR", "the pipeline body must be a JSON object with \"requests\"");
         }
         JsonNode baton = body.get("baton");
-        if (baton != null && !baton.isNull()) {
-            // We never hand out batons, so this stream cannot be ours (or it is gone).
-            throw new HranaException("STREAM_EXPIRED", "this server keeps no streams between requests (baton not recognised)");
+        if (baton != null && !baton.isNull() && !baton.isTextual()) {
+            throw new HranaException("HRANA_PROTO_ERROR", "\"baton\" must be a string or null");
         }
         JsonNode reqs = body.get("requests");
         if (reqs == null || !reqs.isArray()) {
@@ -46,7 +55,7 @@ final class Pipeline {
         }
         List<JsonNode> list = new ArrayList<>();
         reqs.forEach(list::add);
-        return new Pipeline(list);
+        return new Pipeline(baton == null || baton.isNull() ? null : baton.asText(), list);
     }
 
     /** True when a request executes SQL (so the pipeline needs a connection). */
@@ -59,8 +68,12 @@ final class Pipeline {
         return rows;
     }
 
-    /** The response body; {@code session} is null when {@link #needsSession()} is false. */
-    ObjectNode run(Session session) {
+    /**
+     * The response body (without baton, which the stream adds); {@code session} is null when
+     * {@link #needsSession()} is false and the stream is in no transaction.
+     */
+    ObjectNode run(Session session, Stream stream) {
+        storedSql = stream.storedSql;
         ArrayNode results = JSON.arrayNode();
         for (JsonNode req : requests) {
             String type = req.path("type").asText("");
@@ -84,7 +97,7 @@ final class Pipeline {
         }
         ObjectNode out = JSON.objectNode();
         out.putNull("baton");
-        out.putNull("base_url");
+        out.putNull("base_url"); // every instance serves every stream: the client keeps its URL
         out.set("results", results);
         return out;
     }
