@@ -24,15 +24,17 @@ import org.jboss.logging.Logger;
  * and Dockerfile.jvm the same way) by starting the jar with {@code -XX:AOTCacheOutput} and
  * {@code quarkus.appcds.generate=true}, which on its own only boots and exits. {@link Main} turns
  * that run into a real first query instead, so the cache holds what a scale-to-zero start needs:
- * the service starts (early start included) with two databases, the demo replica written to a
- * temporary directory and an S3 replica on a port where nothing listens (the S3 client and a failing
- * LIST), and this application queries both over HTTP, reads the health checks, and exits.
+ * the service starts (early start included) with two databases on the demo replica written to a
+ * temporary directory, one read from there and one served over S3 on loopback ({@link TrainingS3}: the
+ * S3 client, its LISTs and ranged GETs with real replies), and this application queries both over
+ * HTTP, reads the health checks, and exits.
  */
 public class AotTraining implements QuarkusApplication {
     private static final Logger LOG = Logger.getLogger(AotTraining.class);
     static final String SQL = "SELECT count(*), sum(qty) FROM orders WHERE customer_id = 42";
     private static Path dir;
     private static int port;
+    private static TrainingS3 s3;
 
     /** Whether this process is the AOT cache's recording run. */
     static boolean requested() {
@@ -50,8 +52,8 @@ public class AotTraining implements QuarkusApplication {
         System.setProperty("quarkus.http.host", "127.0.0.1");
         System.setProperty("ltxvfs.demo.enabled", "false");
         System.setProperty("ltxvfs.databases.local.replica-url", ReplicaUrl.file(replica).toString());
-        System.setProperty("ltxvfs.databases.s3.replica-url",
-                "s3://training/db?endpoint=http://127.0.0.1:" + freePort() + "&region=us-east-1");
+        s3 = TrainingS3.serve(replica);
+        System.setProperty("ltxvfs.databases.s3.replica-url", s3.replicaUrl());
         System.setProperty("ltxvfs.storage.open-timeout", "10s");
         // Explicit credentials: the training never looks for an instance role.
         System.setProperty("aws.accessKeyId", "training");
@@ -60,6 +62,7 @@ public class AotTraining implements QuarkusApplication {
 
     @Override
     public int run(String... args) throws Exception {
+        boolean failed = false;
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             for (String db : List.of("local", "s3")) {
@@ -68,14 +71,19 @@ public class AotTraining implements QuarkusApplication {
                         .POST(HttpRequest.BodyPublishers.ofString("{\"sql\": \"" + SQL + "\"}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 LOG.infof("AOT training: %s answered %d %s", db, r.statusCode(), r.body());
+                if (r.statusCode() != 200) {
+                    // A cache trained on an error path would quietly miss the first-query path.
+                    failed = true;
+                }
             }
             for (String path : List.of("/q/health/live", "/q/health/ready")) {
                 http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.discarding());
             }
         } finally {
+            s3.close();
             deleteTree(dir);
         }
-        return 0;
+        return failed ? 1 : 0;
     }
 
     private static URI uri(String path) {
