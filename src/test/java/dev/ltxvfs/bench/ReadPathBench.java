@@ -376,8 +376,8 @@ public final class ReadPathBench {
         double inner = (System.nanoTime() - t) / 1e6;
         StringBuilder out = new StringBuilder("after-ready-ms " + (inner - ready) + "\n");
         // Where the time inside the JVM goes (stderr, shown as the bench runs).
-        System.err.printf("  ltxvfs child: register (VFS + S3 client) %.0f ms, index ready %.0f ms, answered %.0f ms%n",
-                registered, ready, inner);
+        System.err.printf("  ltxvfs child: register (VFS + S3 client) %.0f ms, index ready %.0f ms, answered %.0f ms"
+                + " (hydration %.1f%% then)%n", registered, ready, inner, db.hydrationProgress());
         answer.forEach(l -> out.append(l).append('\n'));
         System.out.print(out);
         System.out.flush();
