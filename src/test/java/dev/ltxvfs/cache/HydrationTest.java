@@ -46,6 +46,31 @@ class HydrationTest {
     }
 
     @Test
+    void aSmallFileWithPagesAllOverTheDatabaseIsReadInOneGet() throws Exception {
+        Path db = dir.resolve("random.db");
+        var writer = new dev.ltxvfs.writer.ReplicaWriter(dir.resolve("replica"));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
+            st.execute("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 20000) "
+                    + "INSERT INTO t SELECT i, randomblob(1000) FROM g"); // ~20 MiB that does not compress
+            writer.commit(db, java.time.Instant.EPOCH);
+            st.execute("UPDATE t SET b = randomblob(1000) WHERE id % 2000 = 7"); // 10 pages, all over the table
+            writer.commit(db, java.time.Instant.EPOCH.plusSeconds(1));
+        }
+        try (LocalDirStore local = new LocalDirStore(writer.dir())) {
+            IndexSnapshot s = open(local);
+            LtxFileInfo update = s.files().getLast();
+            RecordingStore store = new RecordingStore(local);
+            ReplicaPages pages = new ReplicaPages(new PageCache(256L << 20), store, WAIT);
+            pages.hydrate(() -> s, HydrateMode.ON);
+            awaitProgress(pages, 100);
+            // Page 1's read at the open (page 1 changed too), and the rest of the file in one GET: not one per 4 MiB chunk.
+            assertThat(store.files.stream().filter(update::equals).count()).isLessThanOrEqualTo(2);
+            assertThat(store.reads.size()).isLessThanOrEqualTo((int) (s.sizeBytes() / Hydration.GET_BYTES) + 4);
+        }
+    }
+
+    @Test
     void aQueryDuringHydrationDoesNotWaitForIt() throws Exception {
         int n = 3000;
         snapshot(dir, n);
