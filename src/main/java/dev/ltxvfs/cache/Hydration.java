@@ -13,11 +13,13 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Reads a whole database into the shared cache in the background: its frames in page order, in
- * chunks of {@link #GET_BYTES} of pages, each grouped by file into large ranged GETs, at most
- * {@link #CONCURRENCY} chunks in flight.
+ * What is read into the cache ahead of queries once a database's index is built, in the
+ * background, as far as its {@link HydrateMode.Reach} says: page 1 and the schema (always: the
+ * first query needs them), then either the hot set (interior b-tree pages, {@link HotSet}) or the
+ * whole database: its frames in page order, in chunks of {@link #GET_BYTES} of pages, each grouped by
+ * file into large ranged GETs, at most {@link #CONCURRENCY} chunks in flight.
  *
- * <p>It never stands in a query's way: its claims are of kind {@link Claim.Kind#HYDRATION},
+ * <p>The whole-database passes never stand in a query's way: their claims are of kind {@link Claim.Kind#HYDRATION},
  * which a random demand miss does not wait for (it reads the page itself; a sequential reader
  * rides along), and pages cached or in flight are skipped. A failed GET leaves its pages to demand reads; one more pass retries what
  * is still missing. A vanished file (compaction) ends the pass; the next one follows the state
@@ -35,14 +37,18 @@ final class Hydration {
     private final PageCache cache;
     private final StoreHandle handle;
     private final Supplier<IndexSnapshot> current;
+    private final HydrateMode mode;
+    private final long waitNanos;
     private final AtomicLong done = new AtomicLong();
     private volatile long total;
     private volatile boolean stopped;
 
-    Hydration(PageCache cache, StoreHandle handle, Supplier<IndexSnapshot> current) {
+    Hydration(PageCache cache, StoreHandle handle, Supplier<IndexSnapshot> current, HydrateMode mode, long waitNanos) {
         this.cache = cache;
         this.handle = handle;
         this.current = current;
+        this.mode = mode;
+        this.waitNanos = waitNanos;
     }
 
     void start() {
@@ -62,6 +68,20 @@ final class Hydration {
     private void run() {
         try {
             IndexSnapshot s = current.get();
+            HydrateMode.Reach reach = s == null ? HydrateMode.Reach.SCHEMA : mode.reach(s, cache);
+            if (s != null) {
+                HotSet hot = new HotSet(cache, handle, s, waitNanos, () -> stopped);
+                List<Integer> roots = hot.schema();
+                // Not before a whole-database read: that reads these pages in its large GETs anyway,
+                // and adds no small ones of its own.
+                if (reach == HydrateMode.Reach.HOT_SET) {
+                    hot.trees(roots, HotSet.budgetBytes(cache));
+                }
+            }
+            if (reach != HydrateMode.Reach.WHOLE) {
+                return;
+            }
+            whole = true;
             for (int pass = 0; pass < PASSES && !stopped && s != null; pass++) {
                 if (pass(s)) {
                     return;
@@ -80,6 +100,12 @@ final class Hydration {
     }
 
     private volatile boolean gone;
+    private volatile boolean whole;
+
+    /** Whether the whole database is being (or was) read in. */
+    boolean whole() {
+        return whole;
+    }
 
     /** The first frames of {@code frames} that add up to at most {@link #GET_BYTES} (at least one). */
     private static List<FrameLocation> chunk(List<FrameLocation> frames) {
