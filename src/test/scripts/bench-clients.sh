@@ -8,7 +8,11 @@
 #      only the jar on the class path, beside the service's cold start (process start to its first
 #      answer; plain jar, -Xmx512m); medians of RUNS, interleaved;
 #   3. the service's heap high-water mark (jstat -gc every 50 ms: S0U+S1U+EU+OU) on -Xmx512m under 8
-#      parallel SELECT zeroblob(500000000), the answers, and a SELECT 1 after them.
+#      parallel SELECT zeroblob(500000000), the answers, and a SELECT 1 after them;
+#   4. what counting temp files costs: a 300,000-row ORDER BY that spills about 30 MB, the service's
+#      elapsedMs (its temp files counted against ltxvfs.query.max-temp-bytes) beside the same SQLite
+#      (sqlite-jdbc from the driver jar) in a plain JVM with unix's uncounted temp files; medians of 5
+#      after one warm-up each.
 #
 #   src/test/scripts/bench-clients.sh     (env ROUNDS=100 RUNS=3; BUILD=0 reuses target/; run under the build lock)
 # Needs JDK 25, node/npm (@libsql/client is installed once into ~/.cache), curl, python3.
@@ -94,7 +98,24 @@ stop_service() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 # ---- the driver: a cold JVM with only the jar (and the probe) on the class path ----
 mkdir -p "$work/probe"
 cp "$root/src/test/resources/jdbc/Probe.java" "$work/probe/"
-"$JAVA_HOME/bin/javac" -d "$work/probe" "$work/probe/Probe.java"
+# The anchor of 4: the same sort in sqlite-jdbc's SQLite, temp files through unix, uncounted.
+cat >"$work/probe/SortAnchor.java" <<'JAVA'
+import java.sql.*;
+public class SortAnchor {
+    public static void main(String[] a) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:"); Statement s = c.createStatement()) {
+            s.execute("PRAGMA temp_store = FILE");
+            for (int i = 0; i < 6; i++) {
+                long t0 = System.nanoTime();
+                try (ResultSet rs = s.executeQuery(a[0])) { rs.next(); }
+                if (i > 0) System.out.println((System.nanoTime() - t0) / 1_000_000);
+            }
+        }
+    }
+}
+JAVA
+"$JAVA_HOME/bin/javac" -d "$work/probe" "$work/probe/Probe.java" "$work/probe/SortAnchor.java"
+sort_sql="WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 300000) SELECT i, randomblob(100) AS r FROM n ORDER BY r"
 driver_cold() {
   local delay=$1 t0 t1 line
   t0=$(now_ms)
@@ -145,6 +166,12 @@ for delay in 0 20; do
     message=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"]["message"])' "$work/giant-1.json" 2>/dev/null || cat "$work/giant-1.json")
     alive=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' -d '{"sql":"SELECT 1"}' \
       "http://127.0.0.1:$port/v1/databases/demo/query" || echo dead)
+    echo "== 4. a spilling sort: counted temp files (service) beside uncounted (plain sqlite-jdbc)" >&2
+    sort_service=$(for i in 0 1 2 3 4 5; do
+      curl -s -H 'content-type: application/json' -d "{\"sql\": \"$sort_sql\", \"maxRows\": 1}" \
+        "http://127.0.0.1:$port/v1/databases/demo/query" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["elapsedMs"])' | { [ "$i" = 0 ] && cat >/dev/null || cat; }
+    done | median)
   fi
   stop_service
 done
@@ -165,4 +192,6 @@ row "@libsql/client batch of 5, \"read\" (one request)" "$(field "${libsql[0]}" 
 echo "(libSQL p90: 0 ms ${libsql[0]}; 20 ms ${libsql[20]})"
 echo "(cold runs, service ms: $(printf '%s' "${cold[service,0]}" | paste -sd' ') | $(printf '%s' "${cold[service,20]}" | paste -sd' '))"
 echo
+sort_anchor=$("$java" --enable-native-access=ALL-UNNAMED -cp "$jar:$work/probe" SortAnchor "$sort_sql" | median)
+echo "300,000-row ORDER BY (about 30 MB spilled), median ms: service ${sort_service} (temp files counted) vs plain sqlite-jdbc ${sort_anchor} (uncounted): $(awk -v a="$sort_service" -v b="$sort_anchor" 'BEGIN {printf "%.2f", a / b}')x"
 echo "heap, 8 x zeroblob(500000000), -Xmx512m: ${heap_before_mib} MiB before the requests, high-water ${heap_mib} MiB; answers ${codes}in ${giant_ms} ms (\"$message\"); SELECT 1 after: $alive"
