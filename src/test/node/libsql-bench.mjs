@@ -1,4 +1,4 @@
-// Latency of a 5-statement read transaction against 5 single executes, with the real npm
+// Latency of a 5-statement read transaction against 5 single executes and a batch of 5, with the real npm
 // @libsql/client against an ltxvfs server (used by src/test/scripts/bench-clients.sh).
 // Env: LTXVFS_URL (…/libsql/<db>/), BENCH_SQL (one read statement), BENCH_ROUNDS (default 100).
 import { createClient } from "@libsql/client";
@@ -19,6 +19,10 @@ async function singles() {
   for (let i = 0; i < 5; i++) await client.execute(sql);
 }
 
+async function batch() {
+  await client.batch([sql, sql, sql, sql, sql], "read");
+}
+
 function stats(ms) {
   ms.sort((a, b) => a - b);
   const q = (p) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
@@ -26,7 +30,7 @@ function stats(ms) {
 }
 
 const out = {};
-for (const [name, fn] of [["transaction_5", transaction], ["singles_5", singles]]) {
+for (const [name, fn] of [["transaction_5", transaction], ["singles_5", singles], ["batch_5", batch]]) {
   for (let i = 0; i < 10; i++) await fn(); // warm-up
   const ms = [];
   for (let i = 0; i < rounds; i++) {

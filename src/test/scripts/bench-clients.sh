@@ -1,128 +1,197 @@
 #!/usr/bin/env bash
-# Clients benchmark (issue 12), on the generated demo replica:
-#   1. the real @libsql/client: a 5-statement transaction("read") against 5 single executes;
-#   2. the JDBC driver jar: its size, and DriverManager.getConnection to the first row in a cold JVM
-#      with only the jar on the class path, beside the service's cold start to its first answer;
-#   3. the heap high-water mark (jstat, every 50 ms) of the service on -Xmx512m under 8 parallel
-#      SELECT zeroblob(500000000), this build beside the build before the size checks (BEFORE=71b2fe9).
-# Usage: src/test/scripts/bench-clients.sh     (env: ROUNDS=100 BEFORE=<commit>; run under the build lock)
-# Needs: JDK 25, node/npm (for @libsql/client, installed once into ~/.cache), curl.
+# Clients benchmark (issue 12), on the generated demo replica in S3Proxy behind the counting proxy at
+# 0 ms and at 20 ms per request (about an in-region S3 time to first byte), in one run:
+#   1. the real @libsql/client: a 5-statement transaction("read") against 5 single executes, and a
+#      batch of the 5 in "read" mode (one request, one snapshot) (medians of ROUNDS after 10 warm-up
+#      rounds, on a service started for the purpose; warm, its pages come from the cache);
+#   2. the JDBC driver jar: its size, and DriverManager.getConnection to the first row in a cold JVM with
+#      only the jar on the class path, beside the service's cold start (process start to its first
+#      answer; plain jar, -Xmx512m); medians of RUNS, interleaved;
+#   3. the service's heap high-water mark (jstat -gc every 50 ms: S0U+S1U+EU+OU) on -Xmx512m under 8
+#      parallel SELECT zeroblob(500000000), the answers, and a SELECT 1 after them;
+#   4. what counting temp files costs: a 300,000-row ORDER BY that spills about 30 MB, the service's
+#      elapsedMs (its temp files counted against ltxvfs.query.max-temp-bytes) beside the same SQLite
+#      (sqlite-jdbc from the driver jar) in a plain JVM with unix's uncounted temp files; medians of 5
+#      after one warm-up each.
+#
+#   src/test/scripts/bench-clients.sh     (env ROUNDS=100 RUNS=3; BUILD=0 reuses target/; run under the build lock)
+# Needs JDK 25, node/npm (@libsql/client is installed once into ~/.cache), curl, python3.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
-cd "$root"
-out=$root/target/bench-clients
-port=${PORT:-18090}
 rounds=${ROUNDS:-100}
-before=${BEFORE:-71b2fe9}
-mkdir -p "$out"
+runs=${RUNS:-3}
 fail() { echo "bench-clients: $*" >&2; exit 1; }
+. "$root/.mvn/toolchain.sh"
+ltxvfs_require_jdk
+java=$JAVA_HOME/bin/java
 
-java_home=$(./mvnw -q -v 2>/dev/null | sed -n 's/^Java home: //p' || true)
-java=${JAVA:-${java_home:+$java_home/bin/java}}
-[ -x "${java:-}" ] || java=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)
-[ -x "$java" ] || fail "no JDK 25 java found; set JAVA=/path/to/java"
-jbin=$(dirname "$java")
-
-echo "== build (service jar and driver jar)"
-./mvnw -B -o -q package -DskipTests
-version=$(sed -n 's/^  <version>\(.*\)<\/version>/\1/p' pom.xml | head -1)
+if [ "${BUILD:-1}" = 1 ]; then
+  echo "== build: service jar, driver jar, test classes (the counting proxy)" >&2
+  (cd "$root" && ./mvnw -B -q -o package -DskipTests >/dev/null && ./mvnw -B -q -o test-compile >/dev/null)
+fi
+version=$(sed -n 's/^  <version>\(.*\)<\/version>/\1/p' "$root/pom.xml" | head -1)
 jar=$root/target/ltxvfs-jdbc-$version.jar
-[ -f "$jar" ] || fail "no $jar"
+app=$root/target/quarkus-app
+[ -f "$jar" ] && [ -f "$app/quarkus-run.jar" ] || fail "no $jar or $app: run without BUILD=0"
 
-server_pid=
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
+work=$(mktemp -d "${TMPDIR:-/tmp}/ltxvfs-bench.XXXXXX")
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+export S3PROXY_STATE_DIR=$work/s3proxy S3PROXY_BACKEND=filesystem S3PROXY_DATA_DIR=$work/s3data \
+  S3PROXY_PORT=$(free_port) S3PROXY_WATCH_PID=$$
+pid=
+proxies=()
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  for p in "${proxies[@]}"; do kill "$p" 2>/dev/null || true; done
+  "$root/src/test/scripts/s3proxy.sh" stop >/dev/null 2>&1 || true
+  rm -rf "$work"
 }
-trap stop_server EXIT
+trap cleanup EXIT
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
-# Starts a service jar ($1 = quarkus-app dir) on the demo; sets startup_ms (launch to first answer).
-start_server() {
-  local app=$1; shift
-  local t0 t1
-  t0=$(date +%s%N)
-  (cd "$app" && exec "$java" "$@" -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN \
-     -Dltxvfs.demo.dir="$out/demo" -jar quarkus-run.jar >"$out/server.log" 2>&1) &
-  server_pid=$!
-  for _ in $(seq 1 6000); do
-    kill -0 "$server_pid" 2>/dev/null || fail "the server exited (see $out/server.log)"
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
-         -d '{"sql":"SELECT count(*) FROM orders"}' "http://127.0.0.1:$port/v1/databases/demo/query")" = 200 ]; then
-      t1=$(date +%s%N)
-      startup_ms=$(( (t1 - t0) / 1000000 ))
-      return 0
-    fi
+# ---- the replica: the demo dataset, written by the service itself, copied into S3Proxy ----
+port=$(free_port)
+(cd "$app" && exec "$java" -Dquarkus.http.port="$port" -Dltxvfs.demo.dir="$work/demo" -jar quarkus-run.jar) >"$work/demo.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break; sleep 0.1; done
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+[ -d "$work/demo/ltx" ] || fail "the demo replica was not written (see $work/demo.log)"
+endpoint=$("$root/src/test/scripts/s3proxy.sh" start)
+s3() { curl -sf --aws-sigv4 "aws:amz:us-east-1:s3" --user identity:credential -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$@"; }
+s3 -X PUT "$endpoint/bench" >/dev/null
+for f in "$work"/demo/ltx/*/*.ltx; do
+  level=$(basename "$(dirname "$f")")
+  s3 -X PUT -T "$f" "$endpoint/bench/demo/$(printf %04x "$level")/$(basename "$f")" >/dev/null
+done
+declare -A via
+for delay in 0 20; do
+  exec {fd}< <(BENCH_DELAY_MS=$delay "$java" -cp "$root/target/test-classes" dev.ltxvfs.bench.CountingProxy "$endpoint" \
+    < <(sleep 100000))
+  proxies+=($!)
+  read -r -u "$fd" via[$delay]
+done
+replica() { echo "s3://bench/demo?endpoint=${via[$1]}&forcePathStyle=true"; }
+
+# ---- the service: started on the replica at a delay; sets startup_ms (process start to first 200) ----
+start_service() {
+  local delay=$1 t0 code
+  port=$(free_port)
+  t0=$(now_ms)
+  (cd "$app" && exec "$java" -Xmx512m -Dquarkus.http.port="$port" -Dltxvfs.demo.enabled=false \
+     -Dltxvfs.databases.demo.replica-url="$(replica "$delay")" -Daws.accessKeyId=identity -Daws.secretAccessKey=credential \
+     -jar quarkus-run.jar) >"$work/service.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 3000); do
+    code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+      -d '{"sql": "SELECT count(*) FROM orders"}' "http://127.0.0.1:$port/v1/databases/demo/query" || true)
+    [ "$code" = 200 ] && break
+    kill -0 "$pid" 2>/dev/null || fail "the service exited (see $work/service.log)"
     sleep 0.01
   done
-  fail "the server did not answer (see $out/server.log)"
+  [ "$code" = 200 ] || fail "the service did not answer (see $work/service.log)"
+  startup_ms=$(( $(now_ms) - t0 ))
+}
+stop_service() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+
+# ---- the driver: a cold JVM with only the jar (and the probe) on the class path ----
+mkdir -p "$work/probe"
+cp "$root/src/test/resources/jdbc/Probe.java" "$work/probe/"
+# The anchor of 4: the same sort in sqlite-jdbc's SQLite, temp files through unix, uncounted.
+cat >"$work/probe/SortAnchor.java" <<'JAVA'
+import java.sql.*;
+public class SortAnchor {
+    public static void main(String[] a) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:"); Statement s = c.createStatement()) {
+            s.execute("PRAGMA temp_store = FILE");
+            for (int i = 0; i < 6; i++) {
+                long t0 = System.nanoTime();
+                try (ResultSet rs = s.executeQuery(a[0])) { rs.next(); }
+                if (i > 0) System.out.println((System.nanoTime() - t0) / 1_000_000);
+            }
+        }
+    }
+}
+JAVA
+"$JAVA_HOME/bin/javac" -d "$work/probe" "$work/probe/Probe.java" "$work/probe/SortAnchor.java"
+sort_sql="WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 300000) SELECT i, randomblob(100) AS r FROM n ORDER BY r"
+driver_cold() {
+  local delay=$1 t0 t1 line
+  t0=$(now_ms)
+  "$java" --enable-native-access=ALL-UNNAMED -Dprobe.table=orders -Daws.accessKeyId=identity -Daws.secretAccessKey=credential \
+    -cp "$jar:$work/probe" Probe latest "jdbc:litestream:$(replica "$delay")" >"$work/probe.txt" 2>&1 \
+    || fail "the driver probe failed: $(cat "$work/probe.txt")"
+  t1=$(now_ms)
+  line=$(grep -o 'first row after [0-9]* ms' "$work/probe.txt") || fail "no first row: $(cat "$work/probe.txt")"
+  echo "$(awk '{print $4}' <<<"$line") $((t1 - t0))"
 }
 
-# Max of S0U+S1U+EU+OU (MiB) sampled while 8 giant-value requests run in parallel.
-heap_under_giants() {
-  local samples=$out/jstat.txt
-  "$jbin/jstat" -gc "$server_pid" 50 >"$samples" &
-  local jstat_pid=$!
-  sleep 0.3
-  local pids=()
-  for i in $(seq 1 8); do
-    curl -s -o "$out/giant-$i.json" -w '%{http_code}\n' -H 'content-type: application/json' \
-      -d '{"sql":"SELECT zeroblob(500000000)"}' "http://127.0.0.1:$port/v1/databases/demo/query" >"$out/giant-$i.code" &
-    pids+=($!)
+declare -A cold
+echo "== 2. cold starts: service (process start to first answer) and driver (getConnection to first row), $runs runs each" >&2
+for delay in 0 20; do
+  for _ in $(seq 1 "$runs"); do
+    start_service "$delay"; stop_service
+    cold[service,$delay]+="$startup_ms"$'\n'
+    cold[driver,$delay]+="$(driver_cold "$delay")"$'\n'
   done
-  wait "${pids[@]}" || true
-  sleep 0.3
-  kill "$jstat_pid" 2>/dev/null || true
-  wait "$jstat_pid" 2>/dev/null || true
-  heap_mib=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ { u = $3 + $4 + $6 + $8; if (u > m) m = u } END { printf "%.0f", m / 1024 }' "$samples")
-  codes=$(cat "$out"/giant-*.code | sort | uniq -c | awk '{printf "%s×%s ", $1, $2}')
-  alive=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' -d '{"sql":"SELECT 1"}' \
-    "http://127.0.0.1:$port/v1/databases/demo/query" || echo dead)
-}
-
-echo "== 1. @libsql/client: 5-statement read transaction vs 5 single executes ($rounds rounds each)"
-start_server "$root/target/quarkus-app" -Xmx512m
-service_cold_ms=$startup_ms
-LTXVFS_URL="http://127.0.0.1:$port/libsql/demo/" BENCH_ROUNDS=$rounds \
-  BENCH_SQL="SELECT count(*) FROM orders WHERE id < 100" \
-  bash src/test/node/run-libsql-check.sh libsql-bench.mjs | tee "$out/libsql.json"
-
-echo "== 3a. heap high-water, this build (-Xmx512m, 8 × zeroblob(500000000))"
-heap_under_giants
-after_heap=$heap_mib after_codes=$codes after_alive=$alive
-stop_server
-
-echo "== 2. JDBC driver jar: cold JVM, getConnection to first row (demo replica)"
-mkdir -p "$out/probe"
-cp src/test/resources/jdbc/Probe.java "$out/probe/"
-"$jbin/javac" -d "$out/probe" "$out/probe/Probe.java"
-jar_bytes=$(stat -c %s "$jar")
-for i in 1 2 3; do
-  t0=$(date +%s%N)
-  "$java" --enable-native-access=ALL-UNNAMED -Dprobe.table=orders -cp "$jar:$out/probe" Probe 2026-01-01T00:00:00Z \
-    "jdbc:litestream:file://$out/demo" >"$out/probe-$i.txt" 2>&1 || true
-  t1=$(date +%s%N)
-  echo "run $i: process $(( (t1 - t0) / 1000000 )) ms; $(grep -o 'first row after [0-9]* ms' "$out/probe-$i.txt" || cat "$out/probe-$i.txt")"
 done
 
-echo "== 3b. heap high-water, the build before the size checks ($before)"
-if [ ! -d "$out/before" ]; then
-  mkdir -p "$out/before"
-  git archive "$before" | tar -x -C "$out/before"
-  (cd "$out/before" && ./mvnw -B -o -q package -DskipTests)
-fi
-start_server "$out/before/target/quarkus-app" -Xmx512m
-heap_under_giants
-before_heap=$heap_mib before_codes=$codes before_alive=$alive
-stop_server
+declare -A libsql
+echo "== 1. @libsql/client: 5-statement read transaction vs 5 single executes ($rounds rounds each)" >&2
+for delay in 0 20; do
+  start_service "$delay"
+  libsql[$delay]=$(LTXVFS_URL="http://127.0.0.1:$port/libsql/demo/" BENCH_ROUNDS=$rounds \
+    BENCH_SQL="SELECT count(*) FROM orders WHERE id < 100" bash "$root/src/test/node/run-libsql-check.sh" libsql-bench.mjs)
+  if [ "$delay" = 0 ]; then
+    echo "== 3. heap high-water under 8 parallel SELECT zeroblob(500000000), -Xmx512m" >&2
+    "$JAVA_HOME/bin/jstat" -gc "$pid" 50 >"$work/jstat.txt" &
+    jstat_pid=$!
+    sleep 0.3
+    t0=$(now_ms)
+    giants=()
+    for i in $(seq 1 8); do
+      curl -s -o "$work/giant-$i.json" -w '%{http_code}\n' -H 'content-type: application/json' \
+        -d '{"sql":"SELECT zeroblob(500000000)"}' "http://127.0.0.1:$port/v1/databases/demo/query" >"$work/giant-$i.code" &
+      giants+=($!)
+    done
+    wait "${giants[@]}" || true
+    giant_ms=$(( $(now_ms) - t0 ))
+    sleep 0.3
+    kill "$jstat_pid" 2>/dev/null || true; wait "$jstat_pid" 2>/dev/null || true
+    heap_mib=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ { u = $3 + $4 + $6 + $8; if (u > m) m = u } END { printf "%.0f", m / 1024 }' "$work/jstat.txt")
+    # The first sample, taken before the requests: the cache (the hydrated demo) and the rest of the service.
+    heap_before_mib=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ { printf "%.0f", ($3 + $4 + $6 + $8) / 1024; exit }' "$work/jstat.txt")
+    codes=$(cat "$work"/giant-*.code | sort | uniq -c | awk '{printf "%s x %s ", $1, $2}')
+    message=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"]["message"])' "$work/giant-1.json" 2>/dev/null || cat "$work/giant-1.json")
+    alive=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' -d '{"sql":"SELECT 1"}' \
+      "http://127.0.0.1:$port/v1/databases/demo/query" || echo dead)
+    echo "== 4. a spilling sort: counted temp files (service) beside uncounted (plain sqlite-jdbc)" >&2
+    sort_service=$(for i in 0 1 2 3 4 5; do
+      curl -s -H 'content-type: application/json' -d "{\"sql\": \"$sort_sql\", \"maxRows\": 1}" \
+        "http://127.0.0.1:$port/v1/databases/demo/query" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["elapsedMs"])' | { [ "$i" = 0 ] && cat >/dev/null || cat; }
+    done | median)
+  fi
+  stop_service
+done
 
+jar_bytes=$(stat -c %s "$jar")
+col() { awk -v c="$1" '{print $c}' | median; }
+field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d[sys.argv[2]][sys.argv[3]])' "$1" "$2" "$3"; }
 echo
-echo "| figure | value |"
-echo "|---|---|"
-echo "| libSQL 5-statement read transaction / 5 single executes | $(cat "$out/libsql.json") |"
-echo "| driver jar size | $(( jar_bytes / 1024 / 1024 )) MiB ($jar_bytes bytes) |"
-echo "| service cold start to first answer (same machine) | $service_cold_ms ms |"
-echo "| heap high-water, 8 × zeroblob(500000000), -Xmx512m: before ($before) | ${before_heap} MiB; answers ${before_codes}; SELECT 1 after: $before_alive |"
-echo "| heap high-water, same, this build | ${after_heap} MiB; answers ${after_codes}; SELECT 1 after: $after_alive |"
+echo "driver jar: $jar_bytes bytes ($(awk -v b="$jar_bytes" 'BEGIN {printf "%.1f", b / 1048576}') MiB)"
+printf '\n%-58s %10s %10s\n' "median ms" "0 ms/req" "20 ms/req"
+row() { printf '%-58s %10s %10s\n' "$1" "$2" "$3"; }
+row "service cold start: process start to first answer" "$(printf '%s' "${cold[service,0]}" | col 1)" "$(printf '%s' "${cold[service,20]}" | col 1)"
+row "driver, cold JVM: getConnection to first row" "$(printf '%s' "${cold[driver,0]}" | col 1)" "$(printf '%s' "${cold[driver,20]}" | col 1)"
+row "driver, cold JVM: whole probe process" "$(printf '%s' "${cold[driver,0]}" | col 2)" "$(printf '%s' "${cold[driver,20]}" | col 2)"
+row "@libsql/client transaction(\"read\"), 5 executes, commit" "$(field "${libsql[0]}" transaction_5 median_ms)" "$(field "${libsql[20]}" transaction_5 median_ms)"
+row "@libsql/client 5 single executes" "$(field "${libsql[0]}" singles_5 median_ms)" "$(field "${libsql[20]}" singles_5 median_ms)"
+row "@libsql/client batch of 5, \"read\" (one request)" "$(field "${libsql[0]}" batch_5 median_ms)" "$(field "${libsql[20]}" batch_5 median_ms)"
+echo "(libSQL p90: 0 ms ${libsql[0]}; 20 ms ${libsql[20]})"
+echo "(cold runs, service ms: $(printf '%s' "${cold[service,0]}" | paste -sd' ') | $(printf '%s' "${cold[service,20]}" | paste -sd' '))"
+echo
+sort_anchor=$("$java" --enable-native-access=ALL-UNNAMED -cp "$jar:$work/probe" SortAnchor "$sort_sql" | median)
+echo "300,000-row ORDER BY (about 30 MB spilled), median ms: service ${sort_service} (temp files counted) vs plain sqlite-jdbc ${sort_anchor} (uncounted): $(awk -v a="$sort_service" -v b="$sort_anchor" 'BEGIN {printf "%.2f", a / b}')x"
+echo "heap, 8 x zeroblob(500000000), -Xmx512m: ${heap_before_mib} MiB before the requests, high-water ${heap_mib} MiB; answers ${codes}in ${giant_ms} ms (\"$message\"); SELECT 1 after: $alive"

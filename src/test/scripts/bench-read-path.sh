@@ -7,7 +7,12 @@
 # SQLite on a local copy. Prints two tables with ratios. Takes ~6-9 minutes.
 # Environment: BENCH_DELAYS_MS (0,20), BENCH_REPS (3, best of), REF_SCAN_TIMEOUT_S (60: the
 # reference's cold full scan runs once per delay and is killed after this), BENCH_BANDWIDTH_MIBPS
-# (per-connection cap, none by default).
+# (per-connection cap, none by default), BENCH_HYDRATE (the cold child's hydrate mode: off by default;
+# auto, on), BENCH_QUERIES (cold queries to run, e.g. "point lookup,index lookup"; all by default),
+# BENCH_REFERENCE=0 (skip the reference's cold runs), BENCH_WARM=0 (skip the warm table),
+# BENCH_SETTLE_MS (the cold child waits this long after the index is ready before its query,
+# which is then timed from the end of the wait: what reading ahead has done by then).
+# Each of ours' cold runs is printed as it ends (GETs, time after ready), then the best of BENCH_REPS.
 # Needs what the tests need: the reference extension (fetched by reference-vfs.sh) and S3Proxy.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."

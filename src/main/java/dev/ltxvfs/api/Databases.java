@@ -105,7 +105,7 @@ public class Databases {
         LOG.infof("serving the databases of catalog '%s' from %s (opened on first use, polled %s every %d ms)", catalog,
                 store.location(), c.poll().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), c.pollInterval().toMillis());
         registry.addCatalog(catalog, store, polling(c.poll(), c.pollInterval()), (name, replica) -> new ReplicaDatabase(name,
-                replica, registry.cache(), config.storage().readTimeout(), config.storage().openTimeout(), HydrateMode.AUTO));
+                replica, registry.cache(), config.storage().readTimeout(), config.storage().openTimeout(), c.hydrate()));
         LitestreamVfs.register();
     }
 

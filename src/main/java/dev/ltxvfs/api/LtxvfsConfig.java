@@ -32,7 +32,10 @@ public interface LtxvfsConfig {
         @WithDefault("background")
         PollMode poll();
 
-        /** Read the whole database into the cache once its index is built: auto (when it fits in half the cache), on, off. */
+        /**
+         * Read the whole database into the cache once its index is built: auto (when it fits in half
+         * the cache, else only its hot set: page 1, the schema, interior b-tree pages), on, off.
+         */
         @WithDefault("auto")
         HydrateMode hydrate();
     }
@@ -56,6 +59,10 @@ public interface LtxvfsConfig {
 
         @WithDefault("on-demand")
         PollMode poll();
+
+        /** As a database's {@code hydrate}, for each of the catalog's databases when it opens. */
+        @WithDefault("auto")
+        HydrateMode hydrate();
     }
 
     /** A catalog's database unused this long closes (its index, poll and connections go). */

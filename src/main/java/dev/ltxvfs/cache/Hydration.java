@@ -3,8 +3,12 @@ package dev.ltxvfs.cache;
 import dev.ltxvfs.index.FrameLocation;
 import dev.ltxvfs.index.IndexSnapshot;
 import dev.ltxvfs.ltx.LtxHeader;
+import dev.ltxvfs.store.LtxFileInfo;
 import dev.ltxvfs.store.ObjectNotFoundException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,11 +17,13 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Reads a whole database into the shared cache in the background: its frames in page order, in
- * chunks of {@link #GET_BYTES} of pages, each grouped by file into large ranged GETs, at most
- * {@link #CONCURRENCY} chunks in flight.
+ * What is read into the cache ahead of queries once a database's index is built, in the
+ * background, as far as its {@link HydrateMode.Reach} says: page 1 and the schema (always: the
+ * first query needs them), then either the hot set (interior b-tree pages, {@link HotSet}) or the
+ * whole database: its frames in page order, gathered per file into large ranged GETs of up to
+ * {@link #GET_BYTES}, at most {@link #CONCURRENCY} in flight.
  *
- * <p>It never stands in a query's way: its claims are of kind {@link Claim.Kind#HYDRATION},
+ * <p>The whole-database passes never stand in a query's way: their claims are of kind {@link Claim.Kind#HYDRATION},
  * which a random demand miss does not wait for (it reads the page itself; a sequential reader
  * rides along), and pages cached or in flight are skipped. A failed GET leaves its pages to demand reads; one more pass retries what
  * is still missing. A vanished file (compaction) ends the pass; the next one follows the state
@@ -35,14 +41,18 @@ final class Hydration {
     private final PageCache cache;
     private final StoreHandle handle;
     private final Supplier<IndexSnapshot> current;
+    private final HydrateMode mode;
+    private final long waitNanos;
     private final AtomicLong done = new AtomicLong();
     private volatile long total;
     private volatile boolean stopped;
 
-    Hydration(PageCache cache, StoreHandle handle, Supplier<IndexSnapshot> current) {
+    Hydration(PageCache cache, StoreHandle handle, Supplier<IndexSnapshot> current, HydrateMode mode, long waitNanos) {
         this.cache = cache;
         this.handle = handle;
         this.current = current;
+        this.mode = mode;
+        this.waitNanos = waitNanos;
     }
 
     void start() {
@@ -62,6 +72,20 @@ final class Hydration {
     private void run() {
         try {
             IndexSnapshot s = current.get();
+            HydrateMode.Reach reach = s == null ? HydrateMode.Reach.SCHEMA : mode.reach(s, cache);
+            if (s != null) {
+                HotSet hot = new HotSet(cache, handle, s, waitNanos, () -> stopped);
+                List<Integer> roots = hot.schema();
+                // Not before a whole-database read: that reads these pages in its large GETs anyway,
+                // and adds no small ones of its own.
+                if (reach == HydrateMode.Reach.HOT_SET) {
+                    hot.trees(roots, HotSet.budgetBytes(cache));
+                }
+            }
+            if (reach != HydrateMode.Reach.WHOLE) {
+                return;
+            }
+            whole = true;
             for (int pass = 0; pass < PASSES && !stopped && s != null; pass++) {
                 if (pass(s)) {
                     return;
@@ -80,20 +104,19 @@ final class Hydration {
     }
 
     private volatile boolean gone;
+    private volatile boolean whole;
 
-    /** The first frames of {@code frames} that add up to at most {@link #GET_BYTES} (at least one). */
-    private static List<FrameLocation> chunk(List<FrameLocation> frames) {
-        long bytes = 0;
-        for (int i = 0; i < frames.size(); i++) {
-            bytes += frames.get(i).size();
-            if (bytes > GET_BYTES && i > 0) {
-                return frames.subList(0, i);
-            }
-        }
-        return frames;
+    /** Whether the whole database is being (or was) read in. */
+    boolean whole() {
+        return whole;
     }
 
-    /** One pass over {@code s}; true when every page is in. */
+    /**
+     * One pass over {@code s}; true when every page is in. Frames are taken in page order and
+     * gathered per file; a file's gathered frames are read once they reach {@link #GET_BYTES}, and
+     * whatever is left at the end in one read per file: the snapshot is read in page order, and a
+     * small file holding pages all over the database costs one GET, not one per chunk.
+     */
     private boolean pass(IndexSnapshot s) throws InterruptedException {
         int lock = LtxHeader.lockPage(s.pageSize());
         total = s.commit() - (lock <= s.commit() ? 1 : 0);
@@ -101,41 +124,62 @@ final class Hydration {
         gone = false;
         Semaphore permits = new Semaphore(CONCURRENCY);
         AtomicLong failed = new AtomicLong();
-        // Frames are compressed: look far enough ahead to fill a chunk of GET_BYTES.
-        int lookahead = Math.max(1, 4 * GET_BYTES / s.pageSize());
+        Map<LtxFileInfo, List<FrameLocation>> gathered = new LinkedHashMap<>();
+        int step = Math.max(1, GET_BYTES / s.pageSize());
         int next = 0;
         while (next < s.commit() && !stopped && !gone) {
-            permits.acquire(); // claim only right before reading: a claim is always a GET in flight
-            List<FrameLocation> frames = chunk(s.framesAfter(next, lookahead));
-            next = frames.isEmpty() ? s.commit() : frames.getLast().pgno();
-            List<FrameFetch.Claimed> claimed = cache.claimAll(handle, frames, Claim.Kind.HYDRATION);
-            done.addAndGet(frames.size() - claimed.size()); // cached, or fetched by someone else
-            List<List<FrameFetch.Claimed>> ranges = FrameRanges.of(claimed, GET_BYTES, MAX_GAP);
-            if (ranges.isEmpty()) {
-                permits.release();
-                continue;
+            List<FrameLocation> frames = s.framesAfter(next, step);
+            next = Math.min(s.commit(), next + step);
+            for (FrameLocation f : frames) {
+                List<FrameLocation> inFile = gathered.computeIfAbsent(f.file(), k -> new ArrayList<>());
+                // A file's frames ascend with their pages: the read spans from its first to this one.
+                if (!inFile.isEmpty() && f.end() - inFile.getFirst().offset() > GET_BYTES) {
+                    read(s, inFile, permits, failed);
+                    inFile = new ArrayList<>();
+                    gathered.put(f.file(), inFile);
+                }
+                inFile.add(f);
             }
-            AtomicInteger left = new AtomicInteger(ranges.size());
-            for (List<FrameFetch.Claimed> range : ranges) {
-                cache.fetch(handle, s.pageSize(), range).whenComplete((v, e) -> {
-                    for (FrameFetch.Claimed c : range) {
-                        if (c.future().state() == Future.State.SUCCESS) {
-                            done.incrementAndGet();
-                        } else {
-                            failed.incrementAndGet();
-                            if (c.future().exceptionNow() instanceof ObjectNotFoundException) {
-                                gone = true;
-                            }
-                        }
-                    }
-                    if (left.decrementAndGet() == 0) {
-                        permits.release();
-                    }
-                });
+        }
+        for (List<FrameLocation> rest : gathered.values()) {
+            if (stopped || gone) {
+                break;
             }
+            read(s, rest, permits, failed);
         }
         permits.acquire(CONCURRENCY); // every GET of the pass is over
         permits.release(CONCURRENCY);
         return failed.get() == 0 && !gone && !stopped;
+    }
+
+    /** Claims the frames of one file nobody has, right before reading them (a claim is always a GET in flight). */
+    private void read(IndexSnapshot s, List<FrameLocation> frames, Semaphore permits, AtomicLong failed)
+            throws InterruptedException {
+        permits.acquire();
+        List<FrameFetch.Claimed> claimed = cache.claimAll(handle, frames, Claim.Kind.HYDRATION);
+        done.addAndGet(frames.size() - claimed.size()); // cached, or fetched by someone else
+        List<List<FrameFetch.Claimed>> ranges = FrameRanges.of(claimed, GET_BYTES, MAX_GAP);
+        if (ranges.isEmpty()) {
+            permits.release();
+            return;
+        }
+        AtomicInteger left = new AtomicInteger(ranges.size());
+        for (List<FrameFetch.Claimed> range : ranges) {
+            cache.fetch(handle, s.pageSize(), range).whenComplete((v, e) -> {
+                for (FrameFetch.Claimed c : range) {
+                    if (c.future().state() == Future.State.SUCCESS) {
+                        done.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                        if (c.future().exceptionNow() instanceof ObjectNotFoundException) {
+                            gone = true;
+                        }
+                    }
+                }
+                if (left.decrementAndGet() == 0) {
+                    permits.release();
+                }
+            });
+        }
     }
 }

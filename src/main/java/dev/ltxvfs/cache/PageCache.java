@@ -34,6 +34,11 @@ import java.util.concurrent.atomic.LongAdder;
  * neither cached nor in flight, up to {@link #DEMAND_RUN_BYTES}: one GET costs the same for 4 KiB
  * or 64 KiB. Growing readahead of sequential reads is {@link ReadStream}'s.
  *
+ * <p>Memory: decoded pages, cached or fetched ahead and not yet read, stay within {@code maxBytes}
+ * (those fetched ahead take up to the readahead budget of it). Compressed bytes of GETs in
+ * flight are not counted: up to the readahead budget per database that is scanning, plus a
+ * few hydration GETs.
+ *
  * <p>Pages handed out are shared: do not modify them.
  */
 public final class PageCache {
@@ -90,7 +95,9 @@ public final class PageCache {
         this.readaheadMaxBytes = readaheadMaxBytes;
         this.readaheadBudgetBytes = readaheadBudgetBytes;
         this.pages = Caffeine.newBuilder()
-                .maximumWeight(maxBytes)
+                // Pages fetched ahead wait outside Caffeine, up to the readahead budget (stage()):
+                // counted here, so decoded pages in all stay within maxBytes.
+                .maximumWeight(maxBytes - readaheadBudgetBytes())
                 .weigher((FrameKey k, byte[] page) -> page.length + ENTRY_OVERHEAD)
                 .executor(maintenance)
                 .recordStats()
@@ -210,6 +217,17 @@ public final class PageCache {
             }
         }
         return out;
+    }
+
+    /** The page in {@code frame} if cached, or the read of it in flight; null if neither. */
+    CompletableFuture<byte[]> present(StoreHandle store, FrameLocation frame) {
+        FrameKey key = key(store, frame);
+        byte[] page = pages.getIfPresent(key);
+        Claim c = page == null ? inFlight.get(key) : null;
+        if (page == null && c == null) {
+            page = pages.getIfPresent(key); // a read settled between the two looks: cached first, then unclaimed
+        }
+        return page != null ? CompletableFuture.completedFuture(page) : c;
     }
 
     /** One ranged read of claimed frames of one file, in offset order. */

@@ -34,6 +34,7 @@ public final class ReadStream {
     private final int[] issuedTo = new int[SLOTS];
     private final int[] window = new int[SLOTS]; // pages of the last window issued
     private final long[] used = new long[SLOTS];
+    private final boolean[] missed = new boolean[SLOTS];
     private long clock;
 
     ReadStream(int firstWindowBytes, int maxWindowBytes) {
@@ -43,18 +44,22 @@ public final class ReadStream {
 
     /**
      * Notes a read of {@code pgno} and issues the next window through {@code issuer} when due.
+     * A run that has only ever hit the cache issues nothing (a warm scan costs no readahead
+     * work); from its first miss on, every read of it keeps the windows ahead.
      *
+     * @param hit whether the cache answered this read
      * @return whether the read continues a sequential run
      */
-    boolean onRead(int pgno, int pageSize, Issuer issuer) {
+    boolean onRead(int pgno, int pageSize, boolean hit, Issuer issuer) {
         int i = slotOf(pgno);
         used[i] = ++clock;
         run[i]++;
         last[i] = pgno;
+        missed[i] |= !hit;
         if (run[i] < SEQUENTIAL_READS) {
             return false;
         }
-        if (maxWindowBytes == 0) {
+        if (maxWindowBytes == 0 || !missed[i]) {
             return true;
         }
         int ahead = issuedTo[i] - pgno;
@@ -85,6 +90,7 @@ public final class ReadStream {
         }
         last[lru] = pgno - 1; // the read below continues this fresh run
         run[lru] = 0;
+        missed[lru] = false;
         issuedTo[lru] = 0;
         window[lru] = 0;
         return lru;

@@ -63,7 +63,7 @@ public final class ReplicaPages implements AutoCloseable {
         }
         byte[] hit = cache.cached(handle, frame);
         boolean sequential = stream != null
-                && stream.onRead(pgno, snapshot.pageSize(), (from, count) -> readahead(snapshot, from, count));
+                && stream.onRead(pgno, snapshot.pageSize(), hit != null, (from, count) -> readahead(snapshot, from, count));
         if (hit != null) {
             return hit;
         }
@@ -106,25 +106,21 @@ public final class ReplicaPages implements AutoCloseable {
     }
 
     /**
-     * Starts filling the cache with the whole database in the background (once), following the
+     * Starts reading ahead of queries (once) as far as {@code mode} says, in the background:
+     * page 1 and the schema at once, then the hot set, then the whole database, following the
      * state {@code current} supplies as it advances.
      */
-    public synchronized void hydrate(Supplier<IndexSnapshot> current) {
+    public synchronized void hydrate(Supplier<IndexSnapshot> current, HydrateMode mode) {
         if (hydration == null) {
-            hydration = new Hydration(cache, handle, current);
+            hydration = new Hydration(cache, handle, current, mode, deadline.toNanos());
             hydration.start();
         }
     }
 
-    /** Percent of the database's pages hydration has put in the cache; 0 when it never started. */
+    /** Percent of the database's pages hydration has put in the cache; 0 when it does not read the whole database. */
     public double hydrationProgress() {
         Hydration h = hydration;
-        return h == null ? 0 : h.progress();
-    }
-
-    /** Whether hydration runs or ran for this database. */
-    public boolean hydrating() {
-        return hydration != null;
+        return h == null || !h.whole() ? 0 : h.progress();
     }
 
     private byte[] await(CompletableFuture<byte[]> f, int pgno) throws IOException {

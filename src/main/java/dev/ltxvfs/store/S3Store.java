@@ -4,13 +4,9 @@ import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkServiceException;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -126,52 +122,15 @@ public final class S3Store implements ReplicaStore {
         }
         return Uni.createFrom().completionStage(() -> {
             String key = key(file);
-            String range = "bytes=" + offset + "-" + (offset + length - 1);
-            String what = "GET s3://" + bucket + "/" + key + " " + range;
+            String what = "GET s3://" + bucket + "/" + key + " bytes=" + offset + "-" + (offset + length - 1);
+            RangeBody body = new RangeBody(offset, length, stats);
             return retrier.run(what, true, () -> {
                 stats.gets.increment();
-                var get = client.getObject(b -> b.bucket(bucket).key(key).range(range), AsyncResponseTransformer.toBytes());
-                CompletableFuture<byte[]> bytes = get.thenApply(resp -> body(resp, offset, length));
-                // A derived future does not pass cancellation upstream; a timed-out GET must be aborted.
-                bytes.whenComplete((v, e) -> {
-                    if (bytes.isCancelled()) get.cancel(true);
-                });
-                return bytes;
+                String range = body.missingRange();
+                // The SDK's own future: cancelling it (a timed-out attempt) aborts the request.
+                return client.getObject(b -> b.bucket(bucket).key(key).range(range), body.attempt());
             });
         });
-    }
-
-    /** Exactly the requested bytes, or why not: beyond the object's end (final) or cut short (retried). */
-    private byte[] body(ResponseBytes<GetObjectResponse> resp, long offset, int length) {
-        byte[] bytes = resp.asByteArrayUnsafe();
-        stats.bytes.add(bytes.length);
-        if (bytes.length == length) {
-            return bytes;
-        }
-        String contentRange = resp.response().contentRange();
-        if (contentRange == null && bytes.length >= offset + length) {
-            // A server that ignored Range sent the whole object.
-            byte[] part = new byte[length];
-            System.arraycopy(bytes, (int) offset, part, 0, length);
-            return part;
-        }
-        long total = totalSize(contentRange);
-        if (total >= 0 && total < offset + length) {
-            throw new S3Failures.RangeBeyondEndException("the object is only " + total + " bytes, short of " + (offset + length));
-        }
-        throw new CompletionException(new S3Failures.TruncatedBodyException(
-                "body cut short: got " + bytes.length + " of " + length + " bytes"));
-    }
-
-    /** The total from {@code bytes a-b/total}, or -1. */
-    private static long totalSize(String contentRange) {
-        if (contentRange == null) return -1;
-        int slash = contentRange.lastIndexOf('/');
-        try {
-            return slash < 0 ? -1 : Long.parseLong(contentRange.substring(slash + 1).trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     @Override

@@ -70,13 +70,12 @@ public final class ReplicaDatabase implements VfsDatabase {
         return f;
     }
 
-    /** Starts hydration, if the mode says so, when {@code index} is built; returns {@code index}. */
+    /**
+     * When {@code index} is built, starts reading ahead of queries: page 1 and the schema, and
+     * as far as the hydrate mode says beyond; returns {@code index}.
+     */
     private CompletableFuture<IndexSnapshot> hydrateOnceIndexed(CompletableFuture<IndexSnapshot> index) {
-        index.thenAccept(s -> {
-            if (hydrate.hydrates(s, pages.cache())) {
-                pages.hydrate(replica::current);
-            }
-        });
+        index.thenAccept(s -> pages.hydrate(replica::current, hydrate));
         return index;
     }
 

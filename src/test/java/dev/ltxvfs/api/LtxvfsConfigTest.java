@@ -66,6 +66,21 @@ class LtxvfsConfigTest {
     }
 
     @Test
+    void hydrateIsSetPerDatabaseAndPerCatalog() {
+        LtxvfsConfig c = config(Map.of(
+                "LTXVFS_DATABASES_ORDERS_REPLICA_URL", "file:///x",
+                "LTXVFS_DATABASES_BIG_REPLICA_URL", "file:///y",
+                "LTXVFS_DATABASES_BIG_HYDRATE", "off",
+                "LTXVFS_CATALOGS_TENANTS_REPLICA_URL", "s3://bucket/tenants",
+                "LTXVFS_CATALOGS_TENANTS_HYDRATE", "on",
+                "LTXVFS_CATALOGS_ARCHIVE_REPLICA_URL", "s3://bucket/archive"), Map.of());
+        assertThat(c.databases().get("orders").hydrate()).isEqualTo(dev.ltxvfs.cache.HydrateMode.AUTO);
+        assertThat(c.databases().get("big").hydrate()).isEqualTo(dev.ltxvfs.cache.HydrateMode.OFF);
+        assertThat(c.catalogs().get("tenants").hydrate()).isEqualTo(dev.ltxvfs.cache.HydrateMode.ON);
+        assertThat(c.catalogs().get("archive").hydrate()).isEqualTo(dev.ltxvfs.cache.HydrateMode.AUTO);
+    }
+
+    @Test
     void systemPropertiesWork() {
         LtxvfsConfig c = config(Map.of(), Map.of("ltxvfs.databases.orders.replica-url", "file:///x",
                 "ltxvfs.databases.\"my.db\".replica-url", "file:///y"));

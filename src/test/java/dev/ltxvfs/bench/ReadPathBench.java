@@ -58,6 +58,17 @@ public final class ReadPathBench {
     static final int REFERENCE_WARM_REPS = 5;
 
     static final Map<String, String> QUERIES = new LinkedHashMap<>();
+    /** BENCH_QUERIES: names of the cold queries to run, comma-separated (all by default). */
+    static final List<String> ONLY = Arrays.stream(System.getenv().getOrDefault("BENCH_QUERIES", "").split(","))
+            .map(String::trim).filter(x -> !x.isEmpty()).toList();
+    /** BENCH_WARM=0 skips the warm table. */
+    static final boolean WARM = !"0".equals(System.getenv("BENCH_WARM"));
+    /** BENCH_REFERENCE=0 skips the reference's cold runs (ours only, e.g. to repeat ours many times). */
+    static final boolean REFERENCE = !"0".equals(System.getenv("BENCH_REFERENCE"));
+
+    static boolean selected(String query) {
+        return ONLY.isEmpty() || ONLY.contains(query);
+    }
 
     static {
         // Reads page 1 and the schema: the open is complete (index built) in both implementations.
@@ -117,15 +128,21 @@ public final class ReadPathBench {
             for (long delayMs : warmOnly ? new long[0] : DELAYS_MS) {
                 proxy.delay(Duration.ofMillis(delayMs));
                 for (var q : QUERIES.entrySet()) {
-                    coldRows.add(coldRow(proxy, url, env, ref, q.getKey(), q.getValue(), delayMs, plainAnswers.get(q.getKey())));
+                    if (selected(q.getKey())) {
+                        coldRows.add(coldRow(proxy, url, env, ref, q.getKey(), q.getValue(), delayMs, plainAnswers.get(q.getKey())));
+                    }
                 }
-                floors.add(floor(db, url, proxy, delayMs));
+                if (selected("full scan")) {
+                    floors.add(floor(db, url, proxy, delayMs));
+                }
             }
             proxy.delay(Duration.ZERO);
 
             printCold(coldRows);
             floors.forEach(System.out::println);
-            printWarm(warm(db, url, ref, env, plainAnswers));
+            if (WARM) {
+                printWarm(warm(db, url, ref, env, plainAnswers));
+            }
         }
     }
 
@@ -138,8 +155,10 @@ public final class ReadPathBench {
         for (int rep = 0; rep < REPS; rep++) {
             Cold o = coldOursProcess(proxy, url, sql, env);
             check("ltxvfs", name, o.answer, expected);
+            System.out.printf("  %s at %d ms, rep %d: %d GETs, %.0f ms after ready%n", name, delayMs, rep + 1,
+                    o.counts.objectGets(), o.afterReadyMs);
             ours = ours == null || o.wallMs < ours.wallMs ? o : ours; // best of REPS: least noise
-            if (!scan || rep == 0) {
+            if (REFERENCE && (!scan || rep == 0)) {
                 Cold r = coldReference(proxy, ref, url, sql, env, scan ? REF_SCAN_TIMEOUT_S : 120);
                 if (!r.timedOut()) {
                     check("reference", name, r.answer, expected);
@@ -148,6 +167,11 @@ public final class ReadPathBench {
             }
         }
         System.out.printf("cold %s at %d ms done%n", name, delayMs);
+        if (theirs == null) {
+            return new String[] {name, Long.toString(delayMs), ms(ours.wallMs), ms(ours.afterReadyMs),
+                    Long.toString(ours.counts.objectGets()), Long.toString(ours.counts.lists()), mib(ours.counts.bytesDown()),
+                    "-", "-", "-", "-", "-", "-"};
+        }
         String refWall = theirs.timedOut() ? ">" + ms(theirs.wallMs) : ms(theirs.wallMs);
         String refGets = (theirs.timedOut() ? ">=" : "") + theirs.counts.objectGets();
         return new String[] {name, Long.toString(delayMs),
@@ -341,6 +365,9 @@ public final class ReadPathBench {
         ReplicaDatabase db = Ltxvfs.register("bench", url, HydrateMode.parse(System.getenv().getOrDefault("BENCH_HYDRATE", "off")));
         double registered = (System.nanoTime() - t) / 1e6;
         db.start().get();
+        // BENCH_SETTLE_MS: a pause between ready and the query, for what reading ahead (hot set,
+        // hydration) has done by then; 'after ready' is then timed from the end of the pause.
+        Thread.sleep(Long.parseLong(System.getenv().getOrDefault("BENCH_SETTLE_MS", "0")));
         double ready = (System.nanoTime() - t) / 1e6;
         List<String> answer;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:bench?vfs=litestream")) {
@@ -349,8 +376,8 @@ public final class ReadPathBench {
         double inner = (System.nanoTime() - t) / 1e6;
         StringBuilder out = new StringBuilder("after-ready-ms " + (inner - ready) + "\n");
         // Where the time inside the JVM goes (stderr, shown as the bench runs).
-        System.err.printf("  ltxvfs child: register (VFS + S3 client) %.0f ms, index ready %.0f ms, answered %.0f ms%n",
-                registered, ready, inner);
+        System.err.printf("  ltxvfs child: register (VFS + S3 client) %.0f ms, index ready %.0f ms, answered %.0f ms"
+                + " (hydration %.1f%% then)%n", registered, ready, inner, db.hydrationProgress());
         answer.forEach(l -> out.append(l).append('\n'));
         System.out.print(out);
         System.out.flush();

@@ -71,13 +71,15 @@ class ReadaheadTest {
             long budget = 256 << 10;
             PageCache cache = new PageCache(256L << 20, 8 << 20, budget, ForkJoinPool.commonPool());
             ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
-            for (int p = 1; p <= 64; p++) {
+            for (int p = 2; p <= 64; p++) {
                 pages.page(s, p, null); // cached, no stream: no readahead yet
             }
-            store.hold(len -> true);
+            // Page 1 alone is read (its neighbours are cached); every readahead GET spans more and stays in flight.
+            int pageOne = s.frame(1).size();
+            store.hold(len -> len > pageOne);
             ReadStream stream = pages.newStream();
             for (int p = 1; p <= 64; p++) {
-                pages.page(s, p, stream); // hits: readahead runs ahead while nothing comes back
+                pages.page(s, p, stream); // a miss, then hits: readahead runs ahead while nothing comes back
             }
             assertThat(store.maxHeldBytes.get()).isPositive().isLessThanOrEqualTo(budget);
             assertThat(pages.readaheadInFlight()).isLessThanOrEqualTo(budget);

@@ -18,6 +18,8 @@ import java.util.function.IntPredicate;
 final class RecordingStore implements ReplicaStore {
     private final ReplicaStore delegate;
     final List<Integer> reads = new CopyOnWriteArrayList<>();
+    /** The file of each read, in the order of {@link #reads}. */
+    final List<LtxFileInfo> files = new CopyOnWriteArrayList<>();
     final AtomicLong heldBytes = new AtomicLong();
     final AtomicLong maxHeldBytes = new AtomicLong();
     private volatile IntPredicate hold = length -> false;
@@ -46,6 +48,7 @@ final class RecordingStore implements ReplicaStore {
 
     @Override
     public Uni<byte[]> read(LtxFileInfo file, long offset, int length) {
+        files.add(file);
         reads.add(length);
         if (!hold.test(length)) {
             return delegate.read(file, offset, length);

@@ -153,6 +153,26 @@ class IndexBuilderTest {
     }
 
     @Test
+    void aLargeSnapshotOfIncompressiblePagesGivesItsWholeIndexInOneTailRead() throws Exception {
+        Path db = dir.resolve("random.db");
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
+            st.execute("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 20000) "
+                    + "INSERT INTO t SELECT i, randomblob(1000) FROM g");
+        }
+        var writer = new dev.ltxvfs.writer.ReplicaWriter(dir.resolve("replica"));
+        writer.commit(db, java.time.Instant.EPOCH);
+        try (LocalDirStore store = new LocalDirStore(writer.dir())) {
+            LtxFileInfo snapshot = store.list(0, 0).await().atMost(WAIT).getFirst();
+            assertThat(FileIndexReader.tailBytes(snapshot)).isGreaterThan(dev.ltxvfs.ltx.LtxTail.DEFAULT_READ);
+            IndexSnapshot s = new IndexBuilder(store).open(RestoreTarget.LATEST).await().atMost(WAIT);
+            assertThat(s.commit()).isGreaterThan(5000); // an index of ~45 KiB: more than a 32 KiB tail holds
+            // The tail and, alongside, the header: not a second round trip for the rest of the index.
+            assertThat(store.stats().gets.sum()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aCorruptTailFailsNamingTheFile() throws Exception {
         ReplicaFixture fx = new ReplicaFixture(dir, PAGE);
         LtxFileInfo f = fx.write(0, 1, 5, 3, Map.of(1, 5L, 2, 5L, 3, 5L));

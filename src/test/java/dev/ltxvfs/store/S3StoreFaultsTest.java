@@ -77,11 +77,28 @@ class S3StoreFaultsTest {
     }
 
     @Test
-    void aBodyCutShortIsRetried() throws Exception {
-        try (var server = new ScriptedHttpServer(truncated(20, BYTES, 100, 4), partial(20, BYTES, 100));
+    void aBodyCutShortIsRetriedForTheMissingRangeOnly() throws Exception {
+        byte[] rest = java.util.Arrays.copyOfRange(BYTES, 4, 10);
+        // 4 of 10 bytes, then the connection drops; then 3 of the 6 still missing; then the rest.
+        try (var server = new ScriptedHttpServer(truncated(20, BYTES, 100, 4), truncated(24, rest, 100, 3),
+                partial(27, java.util.Arrays.copyOfRange(BYTES, 7, 10), 100));
              var store = store(server, fast())) {
             assertThat(store.read(FILE, 20, 10).await().atMost(WAIT)).isEqualTo(BYTES);
-            assertThat(store.stats().retries.sum()).isEqualTo(1);
+            assertThat(server.ranges()).containsExactly("bytes=20-29", "bytes=24-29", "bytes=27-29");
+            assertThat(store.stats().retries.sum()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aServerThatIgnoresRangeOnARetryStillYieldsTheMissingBytes() throws Exception {
+        byte[] whole = new byte[100];
+        for (int i = 0; i < whole.length; i++) whole[i] = (byte) i;
+        byte[] wanted = java.util.Arrays.copyOfRange(whole, 20, 30);
+        try (var server = new ScriptedHttpServer(truncated(20, wanted, 100, 4), new ScriptedHttpServer.Raw(concat(
+                "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n".getBytes(), whole)));
+             var store = store(server, fast())) {
+            assertThat(store.read(FILE, 20, 10).await().atMost(WAIT)).isEqualTo(wanted);
+            assertThat(server.ranges()).containsExactly("bytes=20-29", "bytes=24-29");
         }
     }
 

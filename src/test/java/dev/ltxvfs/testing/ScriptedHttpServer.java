@@ -33,6 +33,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private volatile Reply last;
     private final List<String> requestLines = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> ranges = Collections.synchronizedList(new ArrayList<>());
     private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
 
     public ScriptedHttpServer(Reply... replies) throws IOException {
@@ -49,6 +50,13 @@ public final class ScriptedHttpServer implements AutoCloseable {
     public List<String> requests() {
         synchronized (requestLines) {
             return List.copyOf(requestLines);
+        }
+    }
+
+    /** The Range header of every request received ({@code bytes=a-b}), or "" for a request without one. */
+    public List<String> ranges() {
+        synchronized (ranges) {
+            return List.copyOf(ranges);
         }
     }
 
@@ -101,7 +109,9 @@ public final class ScriptedHttpServer implements AutoCloseable {
 
     private void serve(Socket s) {
         try (s) {
-            requestLines.add(readRequest(s.getInputStream()));
+            String[] lineAndRange = readRequest(s.getInputStream());
+            requestLines.add(lineAndRange[0]);
+            ranges.add(lineAndRange[1]);
             Reply r = script.poll();
             if (r == null) r = last; else last = r;
             if (r instanceof Raw raw) {
@@ -118,8 +128,8 @@ public final class ScriptedHttpServer implements AutoCloseable {
         }
     }
 
-    /** Reads the head (and a Content-Length body) of one request; returns its first line. */
-    private static String readRequest(InputStream in) throws IOException {
+    /** Reads the head (and a Content-Length body) of one request; returns its first line and its Range. */
+    private static String[] readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int state = 0;
         while (state < 4) {
@@ -129,13 +139,16 @@ public final class ScriptedHttpServer implements AutoCloseable {
             state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
         }
         String text = head.toString(StandardCharsets.ISO_8859_1);
+        String range = "";
         for (String line : text.split("\r\n")) {
             if (line.toLowerCase().startsWith("content-length:")) {
                 in.readNBytes(Integer.parseInt(line.substring(15).trim()));
+            } else if (line.toLowerCase().startsWith("range:")) {
+                range = line.substring(6).trim();
             }
         }
         int eol = text.indexOf("\r\n");
-        return eol < 0 ? text : text.substring(0, eol);
+        return new String[] {eol < 0 ? text : text.substring(0, eol), range};
     }
 
     @Override

@@ -37,6 +37,8 @@ public class StreamsProfile implements QuarkusTestProfile {
                 writer = new ReplicaWriter(dir.resolve("replica"));
                 if (shared == null) {
                     System.setProperty(DIR_PROPERTY, dir.toString());
+                    Path created = dir;
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created)));
                     commit(100);
                 }
             } catch (Exception e) {
@@ -47,6 +49,15 @@ public class StreamsProfile implements QuarkusTestProfile {
     }
 
     private static final String DIR_PROPERTY = "ltxvfstest.streams-dir";
+
+    /** The test JVM's temp directory keeps nothing of ours. */
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort at exit
+        }
+    }
 
     /** Adds {@code rows} rows to table {@code t} of the primary and ships the commit to the replica. */
     static synchronized void commit(int rows) throws Exception {
