@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * SQL through the VFS equals plain SQLite on the same database state, for every combination of
  * writer (the real Litestream VFS's level-0 files; our writer's levels 0, 1, 2 and a snapshot)
- * and store (a local directory; S3Proxy over HTTP).
+ * and store (a local directory; S3Proxy over HTTP), with and without hydration.
  *
  * <p>Plain SQLite for a reference-written replica is Debian's sqlite3 running the same SQL on an
  * ordinary file; for ours it is the file the replica was written from. Both are opened here by
@@ -38,7 +38,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ReplicaQueryMatrixTest {
     enum Source {
-        REFERENCE_LOCAL, REFERENCE_S3, REFERENCE_1K_LOCAL, OURS_LOCAL, OURS_S3;
+        REFERENCE_LOCAL, REFERENCE_S3, REFERENCE_1K_LOCAL, OURS_LOCAL, OURS_S3,
+        /** Ours in S3, hydrated: the first queries run while hydration reads the database in. */
+        OURS_S3_HYDRATED;
 
         String dbName() {
             return "matrix-" + name().toLowerCase();
@@ -73,6 +75,7 @@ class ReplicaQueryMatrixTest {
         Path ref1k = writeWithReference(dir.resolve("ref1k"), 1024, Source.REFERENCE_1K_LOCAL);
         Path ours = writeWithOurWriter(dir.resolve("ours"));
         plain.put(Source.OURS_S3, plain.get(Source.OURS_LOCAL));
+        plain.put(Source.OURS_S3_HYDRATED, plain.get(Source.OURS_LOCAL));
         ReplicaUpload.upload(ours, s3.client(), bucket, "ours");
 
         served.put(Source.REFERENCE_LOCAL, Served.serve(Source.REFERENCE_LOCAL.dbName(), "file://" + ref));
@@ -80,6 +83,8 @@ class ReplicaQueryMatrixTest {
         served.put(Source.REFERENCE_1K_LOCAL, Served.serve(Source.REFERENCE_1K_LOCAL.dbName(), "file://" + ref1k));
         served.put(Source.OURS_LOCAL, Served.serve(Source.OURS_LOCAL.dbName(), "file://" + ours));
         served.put(Source.OURS_S3, Served.serve(Source.OURS_S3.dbName(), s3.replicaUrl(bucket, "ours")));
+        served.put(Source.OURS_S3_HYDRATED, Served.serve(Source.OURS_S3_HYDRATED.dbName(), s3.replicaUrl(bucket, "ours"),
+                dev.ltxvfs.cache.HydrateMode.ON));
     }
 
     @AfterAll

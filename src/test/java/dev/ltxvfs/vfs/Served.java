@@ -36,6 +36,15 @@ final class Served {
         return serve(name, store(url), Ltxvfs.registry().cache(), Duration.ofSeconds(30));
     }
 
+    /** Serves {@code name} read into the cache as {@code hydrate} says, once its index is built. */
+    static ReplicaDatabase serve(String name, String url, dev.ltxvfs.cache.HydrateMode hydrate) {
+        LitestreamVfs.register();
+        Duration deadline = Duration.ofSeconds(30);
+        return Ltxvfs.registry().serve(name, name,
+                () -> new ReplicaDatabase(name, store(url), Ltxvfs.registry().cache(), deadline, deadline, hydrate),
+                DatabaseRegistry.Polling.MANUAL);
+    }
+
     static void unserve(String name, ReplicaDatabase db) {
         Ltxvfs.unregister(name); // closes db
     }
