@@ -1,8 +1,8 @@
 package dev.ltxvfs.cache;
 
 import dev.ltxvfs.store.LtxFileInfo;
+import dev.ltxvfs.store.ForwardingStore;
 import dev.ltxvfs.store.ReplicaStore;
-import dev.ltxvfs.store.StoreStats;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,8 +15,7 @@ import java.util.function.IntPredicate;
  * length) until it releases them: bytes held now and at most are counted, so a test sees what
  * is in flight without sleeping.
  */
-final class RecordingStore implements ReplicaStore {
-    private final ReplicaStore delegate;
+final class RecordingStore extends ForwardingStore {
     final List<Integer> reads = new CopyOnWriteArrayList<>();
     /** The file of each read, in the order of {@link #reads}. */
     final List<LtxFileInfo> files = new CopyOnWriteArrayList<>();
@@ -26,7 +25,7 @@ final class RecordingStore implements ReplicaStore {
     private volatile CompletableFuture<Void> gate = new CompletableFuture<>();
 
     RecordingStore(ReplicaStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** From now on, reads whose length passes {@code which} wait for {@link #release}. */
@@ -42,11 +41,6 @@ final class RecordingStore implements ReplicaStore {
     }
 
     @Override
-    public Uni<List<LtxFileInfo>> list(int level, long minTxidAtLeast) {
-        return delegate.list(level, minTxidAtLeast);
-    }
-
-    @Override
     public Uni<byte[]> read(LtxFileInfo file, long offset, int length) {
         files.add(file);
         reads.add(length);
@@ -57,20 +51,5 @@ final class RecordingStore implements ReplicaStore {
         return Uni.createFrom().completionStage(gate)
                 .invoke(() -> heldBytes.addAndGet(-length))
                 .chain(() -> delegate.read(file, offset, length));
-    }
-
-    @Override
-    public String location() {
-        return delegate.location();
-    }
-
-    @Override
-    public StoreStats stats() {
-        return delegate.stats();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

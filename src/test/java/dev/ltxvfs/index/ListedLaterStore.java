@@ -1,8 +1,8 @@
 package dev.ltxvfs.index;
 
 import dev.ltxvfs.store.LtxFileInfo;
+import dev.ltxvfs.store.ForwardingStore;
 import dev.ltxvfs.store.ReplicaStore;
-import dev.ltxvfs.store.StoreStats;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;
@@ -13,12 +13,11 @@ import java.util.function.Function;
  * Litestream uploads to shows upload times (LastModified) instead of header times: level 0 a
  * moment after its header time, compactions up to their interval later. Reads go through as is.
  */
-public final class ListedLaterStore implements ReplicaStore {
-    private final ReplicaStore delegate;
+public final class ListedLaterStore extends ForwardingStore {
     private final Function<LtxFileInfo, Duration> delay;
 
     public ListedLaterStore(ReplicaStore delegate, Function<LtxFileInfo, Duration> delay) {
-        this.delegate = delegate;
+        super(delegate);
         this.delay = delay;
     }
 
@@ -28,25 +27,5 @@ public final class ListedLaterStore implements ReplicaStore {
                 .map(f -> new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), f.size(),
                         f.createdAt().plus(delay.apply(f))))
                 .toList());
-    }
-
-    @Override
-    public Uni<byte[]> read(LtxFileInfo file, long offset, int length) {
-        return delegate.read(file, offset, length);
-    }
-
-    @Override
-    public String location() {
-        return delegate.location();
-    }
-
-    @Override
-    public StoreStats stats() {
-        return delegate.stats();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
