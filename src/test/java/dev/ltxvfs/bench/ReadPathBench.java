@@ -12,9 +12,9 @@ import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.testing.ReferenceVfs;
 import dev.ltxvfs.testing.ReplicaUpload;
 import dev.ltxvfs.testing.S3ProxyServer;
-import dev.ltxvfs.vfs.DatabaseRegistry;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.vfs.Polling;
 import dev.ltxvfs.vfs.ReplicaDatabase;
 import dev.ltxvfs.writer.ReplicaWriter;
 import java.nio.charset.StandardCharsets;
@@ -392,7 +392,7 @@ public final class ReadPathBench {
         LitestreamVfs.register();
         ReplicaDatabase ours = Ltxvfs.registry().serve("bench-warm", url, () -> new ReplicaDatabase("bench-warm",
                 ReplicaStores.open(ReplicaUrl.parse(url), s3.options()), new PageCache(512L << 20), Duration.ofSeconds(30),
-                Duration.ofSeconds(60)), DatabaseRegistry.Polling.MANUAL);
+                Duration.ofSeconds(60)), Polling.MANUAL);
         List<String[]> out = new ArrayList<>();
         try (Connection o = DriverManager.getConnection("jdbc:sqlite:file:bench-warm?vfs=litestream");
                 Connection p = DriverManager.getConnection("jdbc:sqlite:" + db)) {
