@@ -65,6 +65,8 @@ public final class ReadPathBench {
     static final boolean WARM = !"0".equals(System.getenv("BENCH_WARM"));
     /** BENCH_REFERENCE=0 skips the reference's cold runs (ours only, e.g. to repeat ours many times). */
     static final boolean REFERENCE = !"0".equals(System.getenv("BENCH_REFERENCE"));
+    /** BENCH_TRACE=1 prints each cold run's GETs after ready with where their time went ({@link #printTrace}). */
+    static final boolean TRACE = "1".equals(System.getenv("BENCH_TRACE"));
 
     static boolean selected(String query) {
         return ONLY.isEmpty() || ONLY.contains(query);
@@ -134,6 +136,9 @@ public final class ReadPathBench {
                 }
                 if (selected("full scan")) {
                     floors.add(floor(db, url, proxy, delayMs));
+                }
+                if (selected("index lookup")) {
+                    floors.add(chainFloor(url, proxy, delayMs));
                 }
             }
             proxy.delay(Duration.ZERO);
@@ -244,6 +249,33 @@ public final class ReadPathBench {
         }
     }
 
+    /**
+     * The floor of a chain of dependent reads such as the index lookup's: {@link #CHAIN} ranged GETs
+     * of 64 KiB (a demand read's run) at pages spread over the database, each issued when the one
+     * before has arrived, through the same proxy and store (S3 client) as ours, in this warm JVM
+     * (second round of two; the first warms it up).
+     */
+    static String chainFloor(String url, CountingProxy proxy, long delayMs) throws Exception {
+        try (var store = ReplicaStores.open(ReplicaUrl.parse(url), S3ProxyServer.get().options())) {
+            IndexSnapshot snap = new IndexBuilder(store).open(RestoreTarget.LATEST).await().atMost(Duration.ofSeconds(60));
+            double ms = 0;
+            for (int round = 0; round < 2; round++) {
+                long t = System.nanoTime();
+                for (int i = 0; i < CHAIN; i++) {
+                    FrameLocation f = snap.frame(2 + (int) ((long) (snap.commit() - 2) * (2 * i + round) / (2 * CHAIN)));
+                    int len = (int) Math.min(PageCache.DEMAND_RUN_BYTES, f.file().size() - f.offset());
+                    store.read(f.file(), f.offset(), len).await().atMost(Duration.ofSeconds(30));
+                }
+                ms = (System.nanoTime() - t) / 1e6;
+            }
+            return String.format("chain floor at %d ms: %d dependent GETs of 64 KiB through the same proxy and S3 client"
+                    + " (warm JVM): %.0f ms, %.1f ms each", delayMs, CHAIN, ms, ms / CHAIN);
+        }
+    }
+
+    /** Dependent reads of the index lookup with every interior page cached: 7 index leaves + 7 table leaves. */
+    static final int CHAIN = 14;
+
     /** Delays per request the cold runs are repeated at: BENCH_DELAYS_MS, default 0 and 20. */
     static long[] delays() {
         String v = System.getenv().getOrDefault("BENCH_DELAYS_MS", "0,20");
@@ -353,10 +385,50 @@ public final class ReadPathBench {
         double wall = (System.nanoTime() - t) / 1e6;
         List<String> lines = new ArrayList<>(Arrays.asList(out.split("\n")));
         double afterReady = Double.parseDouble(lines.removeFirst().replace("after-ready-ms ", ""));
+        String[] window = lines.removeFirst().split(" ");
+        if (TRACE) {
+            printTrace(proxy, Long.parseLong(window[1]), Long.parseLong(window[2]));
+        }
         if (lines.size() == 1 && lines.getFirst().isEmpty()) {
             lines.clear();
         }
         return new Cold(wall, afterReady, proxy.snapshot().minus(before), lines);
+    }
+
+    /**
+     * BENCH_TRACE=1: the object GETs between ready and the answer, as the proxy saw them: when each
+     * arrived (ms after ready), the server's time to its first byte beyond the proxy's delay
+     * (proxy + S3Proxy), the transfer, and the client's time since the previous GET's last byte
+     * (ours: decode, SQLite, the SDK, thread hops). For a query of dependent reads the gaps and the
+     * server times add up to 'after ready' minus the delays.
+     */
+    static void printTrace(CountingProxy proxy, long readyAt, long answeredAt) {
+        long delayUs = proxy.delay().toNanos() / 1000;
+        List<CountingProxy.Exchange> gets = proxy.objectGets(readyAt, answeredAt);
+        long prevEnd = readyAt;
+        long server = 0;
+        long client = 0;
+        long transfer = 0;
+        int overlapping = 0;
+        for (CountingProxy.Exchange e : gets) {
+            long gap = e.arrived - prevEnd;
+            long srv = e.firstByte - e.arrived - delayUs;
+            long xfer = e.lastByte - e.firstByte;
+            System.out.printf("    GET at %7.1f ms: server %5.1f ms beyond the delay, transfer %5.1f ms, %7d bytes,"
+                    + " client since the previous GET's end %6.1f ms%n", (e.arrived - readyAt) / 1e3, srv / 1e3, xfer / 1e3,
+                    e.bytes, gap / 1e3);
+            if (gap >= 0) {
+                client += gap;
+                server += srv;
+                transfer += xfer;
+            } else {
+                overlapping++;
+            }
+            prevEnd = Math.max(prevEnd, e.lastByte);
+        }
+        System.out.printf("    %d GETs after ready (%d overlapping another); on the chain: delay %d x %.0f ms, server %.1f ms,"
+                + " transfer %.1f ms, client %.1f ms (+ %.1f ms after the last GET)%n", gets.size(), overlapping,
+                gets.size() - overlapping, delayUs / 1e3, server / 1e3, transfer / 1e3, client / 1e3, (answeredAt - prevEnd) / 1e3);
     }
 
     /** In the child JVM: the public API, as a user would call it, then one query. */
@@ -369,12 +441,14 @@ public final class ReadPathBench {
         // hydration) has done by then; 'after ready' is then timed from the end of the pause.
         Thread.sleep(Long.parseLong(System.getenv().getOrDefault("BENCH_SETTLE_MS", "0")));
         double ready = (System.nanoTime() - t) / 1e6;
+        long readyAt = CountingProxy.nowMicros();
         List<String> answer;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:bench?vfs=litestream")) {
             answer = rows(c, sql);
         }
         double inner = (System.nanoTime() - t) / 1e6;
         StringBuilder out = new StringBuilder("after-ready-ms " + (inner - ready) + "\n");
+        out.append("window-us ").append(readyAt).append(' ').append(CountingProxy.nowMicros()).append('\n');
         // Where the time inside the JVM goes (stderr, shown as the bench runs).
         System.err.printf("  ltxvfs child: register (VFS + S3 client) %.0f ms, index ready %.0f ms, answered %.0f ms"
                 + " (hydration %.1f%% then)%n", registered, ready, inner, db.hydrationProgress());
