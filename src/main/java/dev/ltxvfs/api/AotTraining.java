@@ -64,7 +64,10 @@ public class AotTraining implements QuarkusApplication {
     public int run(String... args) throws Exception {
         boolean failed = false;
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // HTTP/1.1 as the first request of a real start comes (curl, Knative's queue-proxy): the JDK's
+            // client would otherwise ask for h2c, and the cache would hold Vert.x's HTTP/2 upgrade path instead.
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
             for (String db : List.of("local", "s3")) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/v1/databases/" + db + "/query"))
                         .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))

@@ -15,6 +15,7 @@ import dev.ltxvfs.vfs.Lease;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.Ltxvfs;
 import dev.ltxvfs.vfs.NoSuchDatabaseException;
+import dev.ltxvfs.vfs.Polling;
 import dev.ltxvfs.vfs.ReplicaDatabase;
 import dev.ltxvfs.vfs.VfsDatabase;
 import dev.ltxvfs.writer.DemoDataset;
@@ -95,9 +96,9 @@ public class Databases {
         EarlyStart.discardUntaken();
     }
 
-    static DatabaseRegistry.Polling polling(LtxvfsConfig.PollMode mode, Duration interval) {
-        return mode == LtxvfsConfig.PollMode.BACKGROUND ? DatabaseRegistry.Polling.background(interval)
-                : DatabaseRegistry.Polling.onDemand(interval);
+    static Polling polling(LtxvfsConfig.PollMode mode, Duration interval) {
+        return mode == LtxvfsConfig.PollMode.BACKGROUND ? Polling.background(interval)
+                : Polling.onDemand(interval);
     }
 
     private void addCatalog(String catalog, LtxvfsConfig.Catalog c) {
@@ -117,14 +118,14 @@ public class Databases {
                 if (DemoDataset.ensure(dir, Instant.now())) {
                     LOG.infof("wrote the demo replica (%d transactions) to %s", DemoDataset.TRANSACTIONS, dir);
                 }
-                add(DEMO, ReplicaUrl.file(dir).toString(), DatabaseRegistry.Polling.background(Duration.ofSeconds(1)), HydrateMode.AUTO);
+                add(DEMO, ReplicaUrl.file(dir).toString(), Polling.background(Duration.ofSeconds(1)), HydrateMode.AUTO);
             } catch (Exception e) {
                 LOG.errorf("cannot prepare the demo database in %s: %s", config.demo().dir(), e.getMessage());
             }
         });
     }
 
-    private void add(String name, String url, DatabaseRegistry.Polling polling, HydrateMode hydrate) {
+    private void add(String name, String url, Polling polling, HydrateMode hydrate) {
         String location = ReplicaUrl.parse(url).toString();
         LOG.infof("serving database '%s' from %s (poll %s every %d ms)", name, location,
                 polling.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), polling.interval().toMillis());

@@ -5,6 +5,7 @@ import dev.ltxvfs.sql.QueryRunner;
 import dev.ltxvfs.sql.WorkerPool;
 import dev.ltxvfs.vfs.DatabaseRegistry;
 import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.vfs.RegistryLimits;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ForkJoinPool;
@@ -28,8 +29,8 @@ class Services {
     @Produces
     @Singleton
     DatabaseRegistry registry(PageCache cache, LtxvfsConfig config, SchedulerPolls polls) {
-        DatabaseRegistry r = new DatabaseRegistry(cache, new DatabaseRegistry.Limits(config.idleClose(), config.maxOpen(),
-                config.pollWait(), DatabaseRegistry.Limits.DEFAULTS.missMemory(), config.storage().openTimeout()), polls);
+        DatabaseRegistry r = new DatabaseRegistry(cache, new RegistryLimits(config.idleClose(), config.maxOpen(),
+                config.pollWait(), RegistryLimits.DEFAULTS.missMemory(), config.storage().openTimeout()), polls);
         Ltxvfs.use(r);
         return r;
     }

@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Memory: decoded pages, cached or fetched ahead and not yet read, stay within {@code maxBytes}
  * (those fetched ahead take up to the readahead budget of it). Compressed bytes of GETs in
- * flight are not counted: up to the readahead budget per database that is scanning, plus a
- * few hydration GETs.
+ * flight are not counted: up to the readahead budget per database that is scanning, and as
+ * much again per database being hydrated.
  *
  * <p>Pages handed out are shared: do not modify them.
  */

@@ -6,6 +6,7 @@ import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.vfs.DatabaseRegistry;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.vfs.Polling;
 import dev.ltxvfs.vfs.ReplicaDatabase;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -100,7 +101,7 @@ public final class LitestreamDriver implements Driver {
             DatabaseRegistry r = Ltxvfs.registry();
             String name = "jdbc-" + hash(key);
             r.serve(name, location, () -> new ReplicaDatabase(name, ReplicaStores.open(replica), r.cache(),
-                    Ltxvfs.DEFAULT_READ_DEADLINE, Ltxvfs.DEFAULT_OPEN_DEADLINE), DatabaseRegistry.Polling.background(poll));
+                    Ltxvfs.DEFAULT_READ_DEADLINE, Ltxvfs.DEFAULT_OPEN_DEADLINE), Polling.background(poll));
             LitestreamVfs.register();
             return name;
         });

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ltxvfs.store.CatalogStore;
 import dev.ltxvfs.store.ReplicaStore;
-import dev.ltxvfs.vfs.DatabaseRegistry.Polling;
+import dev.ltxvfs.vfs.Polling;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

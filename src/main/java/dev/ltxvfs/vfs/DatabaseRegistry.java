@@ -44,52 +44,19 @@ import java.util.function.Supplier;
  *
  * <p>Names: configured names win over catalogs; catalogs are searched in the order of their
  * names and the first whose folder holds a replica wins. A name a lookup could not find is
- * remembered as missing for {@link Limits#missMemory()} per catalog. Every requested name follows
+ * remembered as missing for {@link RegistryLimits#missMemory()} per catalog. Every requested name follows
  * {@link DatabaseNames} (400 otherwise).
  *
- * <p>Life: a catalog's database closes after {@link Limits#idleClose()} without a lease, and the
- * least recently used ones close when more than {@link Limits#maxOpen()} are open (never one under
+ * <p>Life: a catalog's database closes after {@link RegistryLimits#idleClose()} without a lease, and the
+ * least recently used ones close when more than {@link RegistryLimits#maxOpen()} are open (never one under
  * a lease, so the bound can be exceeded while every open database is in use). Closing stops its
  * poll, closes its attachments (connections) and its store (client, threads, files) and drops
  * its pages from the shared cache. Configured databases stay open.
  *
- * <p>Polling: {@link Poll#BACKGROUND} polls every interval, driven by the {@link PollScheduler} the
- * registry was given (the Quarkus scheduler in the service, else the registry's timer thread);
- * {@link Poll#ON_DEMAND} polls when a read transaction starts and the last poll is older than the
- * interval, waiting at most {@link Limits#pollWait()} (on failure or timeout the transaction reads
- * the state it has; {@code litestream_lag} shows how old it is); {@link Poll#MANUAL} leaves it to
- * the owner of the database object ({@link VfsDatabase#poll()}).
+ * <p>Polling: see {@link Polling}.
  */
 public final class DatabaseRegistry implements AutoCloseable {
     static final System.Logger LOG = System.getLogger("dev.ltxvfs.vfs.DatabaseRegistry");
-
-    /** How a database is kept current. */
-    public enum Poll { BACKGROUND, ON_DEMAND, MANUAL }
-
-    /** The polling of one database: its mode and interval. */
-    public record Polling(Poll mode, Duration interval) {
-        public static final Polling MANUAL = new Polling(Poll.MANUAL, Duration.ofSeconds(1));
-
-        public static Polling background(Duration interval) {
-            return new Polling(Poll.BACKGROUND, interval);
-        }
-
-        public static Polling onDemand(Duration interval) {
-            return new Polling(Poll.ON_DEMAND, interval);
-        }
-    }
-
-    /**
-     * @param idleClose a catalog's database unused this long closes
-     * @param maxOpen most catalog databases open at once (least recently used closes first)
-     * @param pollWait longest an on-demand poll holds up the read transaction that started it
-     * @param missMemory how long a name not found in a catalog is remembered as missing
-     * @param openDeadline longest a lookup in a catalog may take
-     */
-    public record Limits(Duration idleClose, int maxOpen, Duration pollWait, Duration missMemory, Duration openDeadline) {
-        public static final Limits DEFAULTS =
-                new Limits(Duration.ofMinutes(10), 1000, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60));
-    }
 
     /**
      * What is served under a name: where it comes from, its catalog (null for a configured
@@ -111,21 +78,21 @@ public final class DatabaseRegistry implements AutoCloseable {
     private final PollScheduler polls;
     private final AtomicInteger pollJobs = new AtomicInteger();
     private final PageCache cache;
-    private final Limits limits;
+    private final RegistryLimits limits;
     private final AtomicInteger openFromCatalogs = new AtomicInteger();
     private volatile RegistryEntry fallback;
     private volatile boolean closed;
 
     public DatabaseRegistry(PageCache cache) {
-        this(cache, Limits.DEFAULTS);
+        this(cache, RegistryLimits.DEFAULTS);
     }
 
-    public DatabaseRegistry(PageCache cache, Limits limits) {
+    public DatabaseRegistry(PageCache cache, RegistryLimits limits) {
         this(cache, limits, null);
     }
 
     /** @param polls drives background polls; null polls on the registry's own timer thread */
-    public DatabaseRegistry(PageCache cache, Limits limits, PollScheduler polls) {
+    public DatabaseRegistry(PageCache cache, RegistryLimits limits, PollScheduler polls) {
         this.cache = cache;
         this.limits = limits;
         this.catalogs = new Catalogs(limits.missMemory(), limits.openDeadline());
@@ -156,7 +123,7 @@ public final class DatabaseRegistry implements AutoCloseable {
         return cache;
     }
 
-    public Limits limits() {
+    public RegistryLimits limits() {
         return limits;
     }
 

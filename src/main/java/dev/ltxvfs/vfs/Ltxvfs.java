@@ -84,7 +84,7 @@ public final class Ltxvfs {
         // (loading SQLite and the extension, binding FFM calls: about a second in a cold JVM).
         ReplicaDatabase db = r.serve(name, ReplicaUrl.parse(replicaUrl).toString(),
                 () -> new ReplicaDatabase(name, ReplicaStores.open(replicaUrl), r.cache(), readDeadline, openDeadline, hydrate),
-                DatabaseRegistry.Polling.MANUAL);
+                Polling.MANUAL);
         LitestreamVfs.register();
         return db;
     }
@@ -99,7 +99,7 @@ public final class Ltxvfs {
     public static void registerCatalog(String catalog, String catalogUrl) {
         DatabaseRegistry r = registry();
         r.addCatalog(catalog, CatalogStore.open(ReplicaUrl.parse(catalogUrl), S3Options.defaults()),
-                DatabaseRegistry.Polling.onDemand(Duration.ofSeconds(1)),
+                Polling.onDemand(Duration.ofSeconds(1)),
                 (name, store) -> new ReplicaDatabase(name, store, r.cache(), DEFAULT_READ_DEADLINE, DEFAULT_OPEN_DEADLINE));
         LitestreamVfs.register();
     }
@@ -115,6 +115,6 @@ public final class Ltxvfs {
             return;
         }
         r.fallbackTo(ReplicaUrl.parse(url).toString(), () -> new ReplicaDatabase("default", ReplicaStores.open(url), r.cache(),
-                DEFAULT_READ_DEADLINE, DEFAULT_OPEN_DEADLINE, HydrateMode.AUTO), DatabaseRegistry.Polling.MANUAL);
+                DEFAULT_READ_DEADLINE, DEFAULT_OPEN_DEADLINE, HydrateMode.AUTO), Polling.MANUAL);
     }
 }

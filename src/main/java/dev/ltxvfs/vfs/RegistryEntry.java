@@ -1,7 +1,7 @@
 package dev.ltxvfs.vfs;
 
-import dev.ltxvfs.vfs.DatabaseRegistry.Poll;
-import dev.ltxvfs.vfs.DatabaseRegistry.Polling;
+import dev.ltxvfs.vfs.Polling.Mode;
+import dev.ltxvfs.vfs.Polling;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -135,7 +135,7 @@ final class RegistryEntry {
         polling = o.polling();
         lastPollNanos = System.nanoTime(); // the index build is the first poll
         db = d;
-        if (polling.mode() == Poll.BACKGROUND) {
+        if (polling.mode() == Mode.BACKGROUND) {
             pollJob = registry.schedulePolls(name, polling.interval(), () -> poll(d));
         }
         registry.opened(this, d);
@@ -173,7 +173,7 @@ final class RegistryEntry {
      */
     void pollIfDue(VfsDatabase d, Duration wait) {
         Polling p = polling;
-        if (p == null || p.mode() != Poll.ON_DEMAND) {
+        if (p == null || p.mode() != Mode.ON_DEMAND) {
             return;
         }
         CompletableFuture<Boolean> f;

@@ -3,9 +3,9 @@ package dev.ltxvfs.bench;
 import dev.ltxvfs.cache.PageCache;
 import dev.ltxvfs.store.ReplicaStore;
 import dev.ltxvfs.testing.ReplicaUpload;
-import dev.ltxvfs.vfs.DatabaseRegistry;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.vfs.Polling;
 import dev.ltxvfs.vfs.ReplicaDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ final class BenchSupport {
     static ReplicaDatabase serve(String name, ReplicaStore store) throws Exception {
         LitestreamVfs.register();
         ReplicaDatabase db = Ltxvfs.registry().serve(name, name, () -> new ReplicaDatabase(name, store, new PageCache(64 << 20),
-                Duration.ofSeconds(30), Duration.ofSeconds(120)), DatabaseRegistry.Polling.MANUAL);
+                Duration.ofSeconds(30), Duration.ofSeconds(120)), Polling.MANUAL);
         db.start().get(120, TimeUnit.SECONDS);
         return db;
     }

@@ -10,6 +10,8 @@ import dev.ltxvfs.testing.ReplicaUpload;
 import dev.ltxvfs.vfs.DatabaseRegistry;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.vfs.Polling;
+import dev.ltxvfs.vfs.RegistryLimits;
 import dev.ltxvfs.vfs.ReplicaDatabase;
 import dev.ltxvfs.writer.ReplicaWriter;
 import java.io.PrintWriter;
@@ -91,10 +93,10 @@ public final class BucketBench {
     }
 
     static DatabaseRegistry registry(String url, S3ProxyServer s3, int maxOpen) {
-        DatabaseRegistry r = new DatabaseRegistry(new PageCache(256L << 20), new DatabaseRegistry.Limits(Duration.ofMinutes(10),
+        DatabaseRegistry r = new DatabaseRegistry(new PageCache(256L << 20), new RegistryLimits(Duration.ofMinutes(10),
                 maxOpen, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60)));
         Ltxvfs.use(r);
-        r.addCatalog("tenants", CatalogStore.open(ReplicaUrl.parse(url), s3.options()), DatabaseRegistry.Polling.onDemand(POLL),
+        r.addCatalog("tenants", CatalogStore.open(ReplicaUrl.parse(url), s3.options()), Polling.onDemand(POLL),
                 (name, store) -> new ReplicaDatabase(name, store, r.cache(), Duration.ofSeconds(30), Duration.ofSeconds(60)));
         return r;
     }

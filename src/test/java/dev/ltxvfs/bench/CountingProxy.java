@@ -13,7 +13,11 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
@@ -46,6 +50,8 @@ final class CountingProxy implements AutoCloseable {
     final LongAdder others = new LongAdder();
     final LongAdder bytesDown = new LongAdder();
     final LongAdder connections = new LongAdder();
+    /** Every request's times, in arrival order per connection (see {@link Exchange}). */
+    private final ConcurrentLinkedQueue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
 
     private final ServerSocket server;
     private final InetSocketAddress upstream;
@@ -114,6 +120,41 @@ final class CountingProxy implements AutoCloseable {
         return new Counts(objectGets.sum(), lists.sum(), heads.sum(), others.sum(), bytesDown.sum());
     }
 
+    /**
+     * One request on one connection, times in epoch microseconds (comparable with another process's
+     * {@link #nowMicros()}): its head arrived, its response's first and last bytes were sent back.
+     * HTTP/1.1 without pipelining: a connection's next request comes after the whole response.
+     */
+    static final class Exchange {
+        final boolean objectGet;
+        final long arrived;
+        volatile long firstByte;
+        volatile long lastByte;
+        volatile long bytes;
+
+        Exchange(boolean objectGet, long arrived) {
+            this.objectGet = objectGet;
+            this.arrived = arrived;
+        }
+    }
+
+    static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
+    /** The object GETs whose heads arrived in {@code [from, to]} (epoch µs), by arrival. */
+    List<Exchange> objectGets(long from, long to) {
+        List<Exchange> out = new ArrayList<>();
+        for (Exchange e : exchanges) {
+            if (e.objectGet && e.arrived >= from && e.arrived <= to) {
+                out.add(e);
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(e -> e.arrived));
+        return out;
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
@@ -140,19 +181,20 @@ final class CountingProxy implements AutoCloseable {
             }
             return;
         }
+        Exchange[] current = new Exchange[1];
         threads.submit(() -> {
             try {
-                pumpUp(new BufferedInputStream(client.getInputStream(), 1 << 16), up.getOutputStream());
+                pumpUp(new BufferedInputStream(client.getInputStream(), 1 << 16), up.getOutputStream(), current);
                 up.shutdownOutput();
             } catch (IOException e) {
                 // either side hung up; pumpDown closes both
             }
         });
-        pumpDown(up, client);
+        pumpDown(up, client, current);
     }
 
     /** Client to server: forwards request heads and bodies, counting each request by kind. */
-    private void pumpUp(InputStream in, OutputStream out) throws IOException {
+    private void pumpUp(InputStream in, OutputStream out, Exchange[] current) throws IOException {
         while (true) {
             ByteArrayOutputStream head = new ByteArrayOutputStream(512);
             int last4 = 0;
@@ -167,7 +209,12 @@ final class CountingProxy implements AutoCloseable {
                 return;
             }
             byte[] h = head.toByteArray();
-            count(new String(h, StandardCharsets.ISO_8859_1));
+            long arrived = nowMicros();
+            Exchange e = new Exchange(count(new String(h, StandardCharsets.ISO_8859_1)), arrived);
+            synchronized (current) {
+                current[0] = e;
+            }
+            exchanges.add(e);
             long delay = delayNanos;
             if (delay > 0) {
                 sleep(delay); // the request reaches the server that much later: a longer time to first byte
@@ -190,7 +237,8 @@ final class CountingProxy implements AutoCloseable {
         }
     }
 
-    private void count(String head) {
+    /** Counts one request by kind; true for an object GET. */
+    private boolean count(String head) {
         String line = head.substring(0, Math.max(0, head.indexOf('\r')));
         String method = line.contains(" ") ? line.substring(0, line.indexOf(' ')) : line;
         switch (method) {
@@ -200,11 +248,13 @@ final class CountingProxy implements AutoCloseable {
                     lists.increment();
                 } else {
                     objectGets.increment();
+                    return true;
                 }
             }
             case "HEAD" -> heads.increment();
             default -> others.increment();
         }
+        return false;
     }
 
     private static long contentLength(String head) {
@@ -217,7 +267,7 @@ final class CountingProxy implements AutoCloseable {
     }
 
     /** Server to client: forwards and counts every byte, no faster than the cap. */
-    private void pumpDown(Socket up, Socket client) {
+    private void pumpDown(Socket up, Socket client, Exchange[] current) {
         byte[] buf = new byte[1 << 16];
         long start = System.nanoTime();
         long sent = 0;
@@ -227,6 +277,18 @@ final class CountingProxy implements AutoCloseable {
                 bytesDown.add(n);
                 out.write(buf, 0, n);
                 out.flush();
+                long now = nowMicros();
+                Exchange e;
+                synchronized (current) {
+                    e = current[0];
+                }
+                if (e != null) {
+                    if (e.firstByte == 0) {
+                        e.firstByte = now;
+                    }
+                    e.lastByte = now;
+                    e.bytes += n;
+                }
                 sent += n;
                 if (bytesPerSecond > 0) {
                     sleep(sent * 1_000_000_000L / bytesPerSecond - (System.nanoTime() - start));

@@ -12,9 +12,9 @@ import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.testing.ReferenceVfs;
 import dev.ltxvfs.testing.ReplicaUpload;
 import dev.ltxvfs.testing.S3ProxyServer;
-import dev.ltxvfs.vfs.DatabaseRegistry;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import dev.ltxvfs.vfs.Ltxvfs;
+import dev.ltxvfs.vfs.Polling;
 import dev.ltxvfs.vfs.ReplicaDatabase;
 import dev.ltxvfs.writer.ReplicaWriter;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,8 @@ public final class ReadPathBench {
     static final long[] DELAYS_MS = delays();
     /** The reference's cold full scan takes minutes at 20 ms per request: run once, killed after this. */
     static final long REF_SCAN_TIMEOUT_S = Long.parseLong(System.getenv().getOrDefault("REF_SCAN_TIMEOUT_S", "60"));
-    static final int WARM_REPS = 20;
+    /** BENCH_WARM_REPS: runs of each warm query per side (20 by default), ours and plain SQLite alternating. */
+    static final int WARM_REPS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARM_REPS", "20"));
     /** Fewer for the reference: its small page cache makes a warm full scan fetch the replica again. */
     static final int REFERENCE_WARM_REPS = 5;
 
@@ -65,6 +66,8 @@ public final class ReadPathBench {
     static final boolean WARM = !"0".equals(System.getenv("BENCH_WARM"));
     /** BENCH_REFERENCE=0 skips the reference's cold runs (ours only, e.g. to repeat ours many times). */
     static final boolean REFERENCE = !"0".equals(System.getenv("BENCH_REFERENCE"));
+    /** BENCH_TRACE=1 prints each cold run's GETs after ready with where their time went ({@link #printTrace}). */
+    static final boolean TRACE = "1".equals(System.getenv("BENCH_TRACE"));
 
     static boolean selected(String query) {
         return ONLY.isEmpty() || ONLY.contains(query);
@@ -134,6 +137,9 @@ public final class ReadPathBench {
                 }
                 if (selected("full scan")) {
                     floors.add(floor(db, url, proxy, delayMs));
+                }
+                if (selected("index lookup")) {
+                    floors.add(chainFloor(url, proxy, delayMs));
                 }
             }
             proxy.delay(Duration.ZERO);
@@ -244,6 +250,33 @@ public final class ReadPathBench {
         }
     }
 
+    /**
+     * The floor of a chain of dependent reads such as the index lookup's: {@link #CHAIN} ranged GETs
+     * of 64 KiB (a demand read's run) at pages spread over the database, each issued when the one
+     * before has arrived, through the same proxy and store (S3 client) as ours, in this warm JVM
+     * (second round of two; the first warms it up).
+     */
+    static String chainFloor(String url, CountingProxy proxy, long delayMs) throws Exception {
+        try (var store = ReplicaStores.open(ReplicaUrl.parse(url), S3ProxyServer.get().options())) {
+            IndexSnapshot snap = new IndexBuilder(store).open(RestoreTarget.LATEST).await().atMost(Duration.ofSeconds(60));
+            double ms = 0;
+            for (int round = 0; round < 2; round++) {
+                long t = System.nanoTime();
+                for (int i = 0; i < CHAIN; i++) {
+                    FrameLocation f = snap.frame(2 + (int) ((long) (snap.commit() - 2) * (2 * i + round) / (2 * CHAIN)));
+                    int len = (int) Math.min(PageCache.DEMAND_RUN_BYTES, f.file().size() - f.offset());
+                    store.read(f.file(), f.offset(), len).await().atMost(Duration.ofSeconds(30));
+                }
+                ms = (System.nanoTime() - t) / 1e6;
+            }
+            return String.format("chain floor at %d ms: %d dependent GETs of 64 KiB through the same proxy and S3 client"
+                    + " (warm JVM): %.0f ms, %.1f ms each", delayMs, CHAIN, ms, ms / CHAIN);
+        }
+    }
+
+    /** Dependent reads of the index lookup with every interior page cached: 7 index leaves + 7 table leaves. */
+    static final int CHAIN = 14;
+
     /** Delays per request the cold runs are repeated at: BENCH_DELAYS_MS, default 0 and 20. */
     static long[] delays() {
         String v = System.getenv().getOrDefault("BENCH_DELAYS_MS", "0,20");
@@ -353,10 +386,50 @@ public final class ReadPathBench {
         double wall = (System.nanoTime() - t) / 1e6;
         List<String> lines = new ArrayList<>(Arrays.asList(out.split("\n")));
         double afterReady = Double.parseDouble(lines.removeFirst().replace("after-ready-ms ", ""));
+        String[] window = lines.removeFirst().split(" ");
+        if (TRACE) {
+            printTrace(proxy, Long.parseLong(window[1]), Long.parseLong(window[2]));
+        }
         if (lines.size() == 1 && lines.getFirst().isEmpty()) {
             lines.clear();
         }
         return new Cold(wall, afterReady, proxy.snapshot().minus(before), lines);
+    }
+
+    /**
+     * BENCH_TRACE=1: the object GETs between ready and the answer, as the proxy saw them: when each
+     * arrived (ms after ready), the server's time to its first byte beyond the proxy's delay
+     * (proxy + S3Proxy), the transfer, and the client's time since the previous GET's last byte
+     * (ours: decode, SQLite, the SDK, thread hops). For a query of dependent reads the gaps and the
+     * server times add up to 'after ready' minus the delays.
+     */
+    static void printTrace(CountingProxy proxy, long readyAt, long answeredAt) {
+        long delayUs = proxy.delay().toNanos() / 1000;
+        List<CountingProxy.Exchange> gets = proxy.objectGets(readyAt, answeredAt);
+        long prevEnd = readyAt;
+        long server = 0;
+        long client = 0;
+        long transfer = 0;
+        int overlapping = 0;
+        for (CountingProxy.Exchange e : gets) {
+            long gap = e.arrived - prevEnd;
+            long srv = e.firstByte - e.arrived - delayUs;
+            long xfer = e.lastByte - e.firstByte;
+            System.out.printf("    GET at %7.1f ms: server %5.1f ms beyond the delay, transfer %5.1f ms, %7d bytes,"
+                    + " client since the previous GET's end %6.1f ms%n", (e.arrived - readyAt) / 1e3, srv / 1e3, xfer / 1e3,
+                    e.bytes, gap / 1e3);
+            if (gap >= 0) {
+                client += gap;
+                server += srv;
+                transfer += xfer;
+            } else {
+                overlapping++;
+            }
+            prevEnd = Math.max(prevEnd, e.lastByte);
+        }
+        System.out.printf("    %d GETs after ready (%d overlapping another); on the chain: delay %d x %.0f ms, server %.1f ms,"
+                + " transfer %.1f ms, client %.1f ms (+ %.1f ms after the last GET)%n", gets.size(), overlapping,
+                gets.size() - overlapping, delayUs / 1e3, server / 1e3, transfer / 1e3, client / 1e3, (answeredAt - prevEnd) / 1e3);
     }
 
     /** In the child JVM: the public API, as a user would call it, then one query. */
@@ -369,12 +442,14 @@ public final class ReadPathBench {
         // hydration) has done by then; 'after ready' is then timed from the end of the pause.
         Thread.sleep(Long.parseLong(System.getenv().getOrDefault("BENCH_SETTLE_MS", "0")));
         double ready = (System.nanoTime() - t) / 1e6;
+        long readyAt = CountingProxy.nowMicros();
         List<String> answer;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:bench?vfs=litestream")) {
             answer = rows(c, sql);
         }
         double inner = (System.nanoTime() - t) / 1e6;
         StringBuilder out = new StringBuilder("after-ready-ms " + (inner - ready) + "\n");
+        out.append("window-us ").append(readyAt).append(' ').append(CountingProxy.nowMicros()).append('\n');
         // Where the time inside the JVM goes (stderr, shown as the bench runs).
         System.err.printf("  ltxvfs child: register (VFS + S3 client) %.0f ms, index ready %.0f ms, answered %.0f ms"
                 + " (hydration %.1f%% then)%n", registered, ready, inner, db.hydrationProgress());
@@ -392,7 +467,7 @@ public final class ReadPathBench {
         LitestreamVfs.register();
         ReplicaDatabase ours = Ltxvfs.registry().serve("bench-warm", url, () -> new ReplicaDatabase("bench-warm",
                 ReplicaStores.open(ReplicaUrl.parse(url), s3.options()), new PageCache(512L << 20), Duration.ofSeconds(30),
-                Duration.ofSeconds(60)), DatabaseRegistry.Polling.MANUAL);
+                Duration.ofSeconds(60)), Polling.MANUAL);
         List<String[]> out = new ArrayList<>();
         try (Connection o = DriverManager.getConnection("jdbc:sqlite:file:bench-warm?vfs=litestream");
                 Connection p = DriverManager.getConnection("jdbc:sqlite:" + db)) {
@@ -402,17 +477,19 @@ public final class ReadPathBench {
                 }
                 check("ltxvfs warm", q.getKey(), rows(o, q.getValue()), plainAnswers.get(q.getKey()));
                 rows(p, q.getValue());
-                double oursMs = medianMs(o, q.getValue());
-                double plainMs = medianMs(p, q.getValue());
+                double[] medians = medianMs(o, p, q.getValue());
+                double oursMs = medians[0];
+                double plainMs = medians[1];
                 double refMs;
+                boolean skipped = "0".equals(System.getenv("BENCH_REFERENCE"));
                 try {
-                    refMs = referenceWarmMs(ref, url, q.getValue(), env);
+                    refMs = skipped ? Double.NaN : referenceWarmMs(ref, url, q.getValue(), env);
                 } catch (IllegalStateException e) {
                     refMs = Double.NaN; // over ReferenceVfs's 60 s per process
                 }
                 System.out.printf("warm %s done%n", q.getKey());
                 // The sqlite3 CLI's timer has 1 ms resolution: below that the reference shows "<1".
-                String refText = Double.isNaN(refMs) ? "timeout" : refMs == 0 ? "<1" : ms3(refMs);
+                String refText = skipped ? "-" : Double.isNaN(refMs) ? "timeout" : refMs == 0 ? "<1" : ms3(refMs);
                 out.add(new String[] {q.getKey(), ms3(oursMs), refText, ms3(plainMs),
                         ratio(oursMs, plainMs), Double.isNaN(refMs) || refMs == 0 ? "-" : ratio(refMs, plainMs)});
             }
@@ -420,15 +497,24 @@ public final class ReadPathBench {
         return out;
     }
 
-    static double medianMs(Connection c, String sql) throws SQLException {
-        double[] t = new double[WARM_REPS];
+    /**
+     * Median times of {@code sql} on {@code ours} and on {@code plain}, run alternately, so the
+     * machine's load weighs on both alike.
+     */
+    static double[] medianMs(Connection ours, Connection plain, String sql) throws SQLException {
+        double[] a = new double[WARM_REPS];
+        double[] b = new double[WARM_REPS];
         for (int i = 0; i < WARM_REPS; i++) {
             long s = System.nanoTime();
-            rows(c, sql);
-            t[i] = (System.nanoTime() - s) / 1e6;
+            rows(ours, sql);
+            a[i] = (System.nanoTime() - s) / 1e6;
+            s = System.nanoTime();
+            rows(plain, sql);
+            b[i] = (System.nanoTime() - s) / 1e6;
         }
-        Arrays.sort(t);
-        return t[WARM_REPS / 2];
+        Arrays.sort(a);
+        Arrays.sort(b);
+        return new double[] {a[WARM_REPS / 2], b[WARM_REPS / 2]};
     }
 
     /** One sqlite3 process: the query once to warm, then {@code .timer on} and the query repeated. */
@@ -473,7 +559,7 @@ public final class ReadPathBench {
 
     static void printWarm(List<String[]> warm) {
         System.out.println();
-        System.out.println("Warm: median of " + WARM_REPS + " (reference: " + REFERENCE_WARM_REPS
+        System.out.println("Warm: median of " + WARM_REPS + ", ours and plain alternating (reference: " + REFERENCE_WARM_REPS
                 + ", full scan 1) after one warming run, on one open connection (ms); plain = sqlite-jdbc on a local copy");
         String g = "| %-15s | %10s | %10s | %10s | %12s | %12s |%n";
         System.out.printf(g, "query", "ltxvfs", "reference", "plain", "ltxvfs/plain", "ref/plain");

@@ -71,6 +71,38 @@ class HydrationTest {
     }
 
     @Test
+    void hydrationKeepsTheReadaheadBudgetInFlightAndNoMore() throws Exception {
+        Path db = dir.resolve("random.db");
+        var writer = new dev.ltxvfs.writer.ReplicaWriter(dir.resolve("replica"));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
+            st.execute("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 20000) "
+                    + "INSERT INTO t SELECT i, randomblob(1000) FROM g"); // ~20 MiB: five 4 MiB GETs
+            writer.commit(db, java.time.Instant.EPOCH);
+        }
+        try (LocalDirStore local = new LocalDirStore(writer.dir())) {
+            IndexSnapshot s = open(local);
+            RecordingStore store = new RecordingStore(local);
+            store.hold(len -> len > PageCache.DEMAND_RUN_BYTES); // hydration's reads wait until released
+            long budget = 2L * Hydration.GET_BYTES;
+            PageCache cache = new PageCache(64L << 20, PageCache.DEFAULT_READAHEAD_MAX_BYTES, budget,
+                    java.util.concurrent.ForkJoinPool.commonPool());
+            ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
+            pages.hydrate(() -> s, HydrateMode.ON);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (store.heldBytes.get() <= Hydration.GET_BYTES && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(100); // room for a third read, if hydration would start one
+            assertThat(store.heldBytes.get()).isGreaterThan(Hydration.GET_BYTES); // two in flight at once
+            assertThat(store.heldBytes.get()).isLessThanOrEqualTo(budget); // and not a third
+            store.release();
+            awaitProgress(pages, 100);
+            assertThat(store.maxHeldBytes.get()).isLessThanOrEqualTo(budget);
+        }
+    }
+
+    @Test
     void aQueryDuringHydrationDoesNotWaitForIt() throws Exception {
         int n = 3000;
         snapshot(dir, n);

@@ -76,10 +76,10 @@ class CatalogTest {
     /** A registry the VFS serves from, with a catalog of the tenants. */
     DatabaseRegistry serve(CatalogStore store, int maxOpen, Duration idleClose) {
         registry = new DatabaseRegistry(new PageCache(32 << 20),
-                new DatabaseRegistry.Limits(idleClose, maxOpen, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(20)));
+                new RegistryLimits(idleClose, maxOpen, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(20)));
         Ltxvfs.use(registry);
         LitestreamVfs.register();
-        registry.addCatalog("tenants", store, DatabaseRegistry.Polling.onDemand(POLL), (name, replica) ->
+        registry.addCatalog("tenants", store, Polling.onDemand(POLL), (name, replica) ->
                 new ReplicaDatabase(name, replica, registry.cache(), Duration.ofSeconds(20), Duration.ofSeconds(20)));
         return registry;
     }

@@ -81,7 +81,7 @@ class DatabaseRegistryTest {
                     events.add("closed " + name);
                 }
             });
-            Counted db = r.serve("r", "file:///r", Counted::new, DatabaseRegistry.Polling.MANUAL);
+            Counted db = r.serve("r", "file:///r", Counted::new, Polling.MANUAL);
             AtomicInteger attachmentCloses = new AtomicInteger();
             try (Lease a = r.acquire("r"); Lease b = r.acquire("r")) {
                 assertThat(a.database()).isSameAs(db).isSameAs(b.database());
@@ -105,8 +105,8 @@ class DatabaseRegistryTest {
     @Test
     void servingANameAgainClosesTheOldDatabase() {
         try (DatabaseRegistry r = new DatabaseRegistry(new PageCache(1 << 20))) {
-            Counted first = r.serve("r", "a", Counted::new, DatabaseRegistry.Polling.MANUAL);
-            Counted second = r.serve("r", "b", Counted::new, DatabaseRegistry.Polling.MANUAL);
+            Counted first = r.serve("r", "a", Counted::new, Polling.MANUAL);
+            Counted second = r.serve("r", "b", Counted::new, Polling.MANUAL);
             assertThat(first.closes).hasValue(1);
             assertThat(second.closes).hasValue(0);
             assertThat(r.served()).extracting(DatabaseRegistry.Served::location).containsExactly("b");
@@ -118,11 +118,11 @@ class DatabaseRegistryTest {
     void aConnectionKeepsWorkingWhileItsNameIsServedAgain() throws Exception {
         DatabaseRegistry r = Ltxvfs.registry();
         LitestreamVfs.register();
-        r.serve("again", "a", Counted::new, DatabaseRegistry.Polling.MANUAL);
+        r.serve("again", "a", Counted::new, Polling.MANUAL);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:again?vfs=litestream")) {
             assertThat(LitestreamVfsTest.rows(c, "SELECT sum(x) FROM t")).containsExactly("3|");
             // The connection holds a name: each read transaction leases whatever serves it now.
-            r.serve("again", "b", Counted::new, DatabaseRegistry.Polling.MANUAL);
+            r.serve("again", "b", Counted::new, Polling.MANUAL);
             assertThat(LitestreamVfsTest.rows(c, "SELECT count(*) FROM t")).containsExactly("2|");
         } finally {
             r.remove("again");

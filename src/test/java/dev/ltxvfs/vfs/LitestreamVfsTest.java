@@ -35,7 +35,7 @@ class LitestreamVfsTest {
         }
         LitestreamVfs.register();
         FileDatabase fileDb = new FileDatabase("plain", plain, 0x42);
-        Ltxvfs.registry().serve("plain", plain.toString(), () -> fileDb, DatabaseRegistry.Polling.MANUAL);
+        Ltxvfs.registry().serve("plain", plain.toString(), () -> fileDb, Polling.MANUAL);
     }
 
     static List<String> rows(Connection c, String sql) throws SQLException {
@@ -132,7 +132,7 @@ class LitestreamVfsTest {
             s.executeUpdate("UPDATE t SET v = -1 WHERE id = 1");
         }
         FileDatabase db = new FileDatabase("cached", plain, 7);
-        Ltxvfs.registry().serve("cached", plain.toString(), () -> db, DatabaseRegistry.Polling.MANUAL);
+        Ltxvfs.registry().serve("cached", plain.toString(), () -> db, Polling.MANUAL);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:cached?vfs=litestream")) {
             assertThat(rows(c, "SELECT v FROM t WHERE id = 1")).containsExactly("0.5|");
             // Same TXID: the served change counter is unchanged, so SQLite answers from its own cache.

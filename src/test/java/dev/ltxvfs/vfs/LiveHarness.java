@@ -29,7 +29,7 @@ final class LiveHarness {
         LitestreamVfs.register();
         ReplicaDatabase db = Ltxvfs.registry().serve(name, name,
                 () -> new ReplicaDatabase(name, store, cache, Duration.ofSeconds(30), Duration.ofSeconds(60)),
-                DatabaseRegistry.Polling.MANUAL);
+                Polling.MANUAL);
         db.start().get(60, TimeUnit.SECONDS);
         return db;
     }

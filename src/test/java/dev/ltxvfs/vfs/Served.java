@@ -29,7 +29,7 @@ final class Served {
     static ReplicaDatabase serve(String name, ReplicaStore store, PageCache cache, Duration deadline) {
         LitestreamVfs.register();
         return Ltxvfs.registry().serve(name, name, () -> new ReplicaDatabase(name, store, cache, deadline, deadline),
-                DatabaseRegistry.Polling.MANUAL);
+                Polling.MANUAL);
     }
 
     static ReplicaDatabase serve(String name, String url) {
@@ -42,7 +42,7 @@ final class Served {
         Duration deadline = Duration.ofSeconds(30);
         return Ltxvfs.registry().serve(name, name,
                 () -> new ReplicaDatabase(name, store(url), Ltxvfs.registry().cache(), deadline, deadline, hydrate),
-                DatabaseRegistry.Polling.MANUAL);
+                Polling.MANUAL);
     }
 
     static void unserve(String name, ReplicaDatabase db) {
