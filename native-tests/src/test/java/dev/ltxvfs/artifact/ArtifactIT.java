@@ -3,6 +3,7 @@ package dev.ltxvfs.artifact;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The packaged artifact (the JVM jar, or the native executable with -Dnative), started as its own
  * process by Quarkus and used only over HTTP, as a deployment uses it: health, queries against S3
- * and a local directory, a point in time, NDJSON, the read-only guard, and an S3 outage.
+ * and a local directory, a point in time, NDJSON, the read-only guard, OpenAPI, and an S3 outage.
  */
 @QuarkusIntegrationTest
 @WithTestResource(value = ReplicasResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
@@ -115,6 +116,18 @@ class ArtifactIT {
 
     @Test
     @Order(7)
+    void servesTheOpenApiDocumentItsBootDidNotBuild() {
+        // Production builds build it at the first request (LazyOpenApiDocumentService), in both formats.
+        String yaml = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertThat(yaml).startsWith("---\nopenapi: 3.1.0").contains("/v1/databases/{db}/query:")
+                .contains("/libsql/{db}/v2/pipeline:").contains("title: ltxvfs");
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("openapi", equalTo("3.1.0")).body("paths", hasKey("/v1/databases/{db}/history"));
+        assertThat(given().get("/q/openapi").then().statusCode(200).extract().asString()).isEqualTo(yaml);
+    }
+
+    @Test
+    @Order(8)
     void survivesAStorageOutageAndRecovers() {
         String cold = "SELECT count(*), sum(length(body)) FROM cold";
         S3ProxyServer s3 = S3ProxyServer.get();

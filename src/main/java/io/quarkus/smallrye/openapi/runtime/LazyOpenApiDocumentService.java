@@ -23,7 +23,7 @@ import java.util.Map;
  * class once the extension has it. It lives in the extension's package because the step it defers is
  * a package-private method there. Production builds only: the packaged jar (and a native image) loads
  * it with the extension's classes, as overriding that method needs, while {@code @QuarkusTest} loads
- * the application's classes apart from the extensions'; OpenApiIT tests it on the packaged jar.
+ * the application's classes apart from the extensions'; ArtifactIT tests it on the packaged jar.
  */
 @IfBuildProfile("prod")
 @Alternative
