@@ -9,7 +9,8 @@
 # reference's cold full scan runs once per delay and is killed after this), BENCH_BANDWIDTH_MIBPS
 # (per-connection cap, none by default), BENCH_HYDRATE (the cold child's hydrate mode: off by default;
 # auto, on), BENCH_QUERIES (cold queries to run, e.g. "point lookup,index lookup"; all by default),
-# BENCH_REFERENCE=0 (skip the reference's cold runs), BENCH_WARM=0 (skip the warm table),
+# BENCH_REFERENCE=0 (skip the reference's runs), BENCH_WARM=0 (skip the warm table), BENCH_WARM_REPS
+# (runs of each warm query, ours and plain SQLite alternating; 20 by default),
 # BENCH_SETTLE_MS (the cold child waits this long after the index is ready before its query,
 # which is then timed from the end of the wait: what reading ahead has done by then), BENCH_TRACE=1
 # (each cold run's GETs after ready as the proxy saw them: server time beyond the delay, transfer,

@@ -15,6 +15,14 @@
 #   src/test/scripts/bench-startup.sh [RUNS]      (default 5; builds both jars itself, offline;
 #                                                  BUILD=0 reuses the last build in target/bench-startup)
 #
+# A/B against another revision, in the same run: COMPARE=<git rev> also builds that revision (in a
+# temporary git worktree under /tmp, removed afterwards) and runs each of its variants right after the
+# same variant of this tree, so both meet the same moment of the machine; the table then shows both
+# medians and their ratio (this tree / COMPARE). VARIANTS and DELAYS pick what runs, e.g. a quick A/B:
+#   COMPARE=main VARIANTS=image DELAYS=0 src/test/scripts/bench-startup.sh 5
+# (VARIANTS: any of plain aot image, default all three; DELAYS: any of 0 20, default both. The
+# reference runs in every round either way. With BUILD=0 the COMPARE build is reused too.)
+#
 # A run: start the process, POST the query in a tight loop (connection refused, then 503 while the
 # index builds) until the first 200; the time is taken around all of it.
 set -euo pipefail
@@ -27,24 +35,62 @@ fail() { echo "bench-startup: $*" >&2; exit 1; }
 . "$root/.mvn/toolchain.sh"
 ltxvfs_require_jdk
 java=$JAVA_HOME/bin/java
-# The image's flags, as Dockerfile.jvm sets them (JAVA_FLAGS there).
-image_flags=$(sed -n "s/^ *JAVA_FLAGS='\([^']*\)'.*/\1/p" "$root/src/main/docker/Dockerfile.jvm")
-[ -n "$image_flags" ] || fail "no JAVA_FLAGS='...' line in src/main/docker/Dockerfile.jvm"
 
-if [ "${BUILD:-1}" = 1 ]; then
-  rm -rf "$out" && mkdir -p "$out"
-  echo "== build: plain jar, then the AOT jar with its cache" >&2
-  (cd "$root" && ./mvnw -B -q -o package -DskipTests >/dev/null && cp -r target/quarkus-app "$out/plain" \
-    && ./mvnw -B -q -o package -DskipTests -Daot >/dev/null && cp -r target/quarkus-app "$out/aot" \
-    && ./mvnw -B -q -o test-compile >/dev/null)
-  [ -f "$out/aot/app.aot" ] || fail "./mvnw package -Daot wrote no app.aot"
+variants=${VARIANTS:-plain aot image}
+delays=${DELAYS:-0 20}
+for v in $variants; do case $v in plain|aot|image) ;; *) fail "VARIANTS: '$v' is none of plain aot image";; esac; done
+for d in $delays; do case $d in 0|20) ;; *) fail "DELAYS: '$d' is none of 0 20";; esac; done
+
+# Builds the tree at $1 into $2/{plain,aot,image}; the image's cache is recorded with the image's flags
+# of that tree, kept in $2/image-flags (the runs use them too).
+build() {
+  local src=$1 dest=$2 flags
+  flags=$(image_flags "$src")
+  rm -rf "$dest" && mkdir -p "$dest"
+  (cd "$src" && ./mvnw -B -q -o package -DskipTests >/dev/null && cp -r target/quarkus-app "$dest/plain" \
+    && ./mvnw -B -q -o package -DskipTests -Daot >/dev/null && cp -r target/quarkus-app "$dest/aot")
+  [ -f "$dest/aot/app.aot" ] || fail "./mvnw package -Daot in $src wrote no app.aot"
   # The image records its cache again with its own flags (Dockerfile.jvm): so does this.
-  cp -r "$out/aot" "$out/image" && rm "$out/image/app.aot"
+  cp -r "$dest/aot" "$dest/image" && rm "$dest/image/app.aot"
   # shellcheck disable=SC2086 # the image's flags are words
-  (cd "$out/image" && "$java" $image_flags -XX:AOTCacheOutput=app.aot -Dquarkus.appcds.generate=true -jar quarkus-run.jar \
-    >"$out/image-training.log" 2>&1) || fail "the training run with the image's flags failed (see $out/image-training.log)"
+  (cd "$dest/image" && "$java" $flags -XX:AOTCacheOutput=app.aot -Dquarkus.appcds.generate=true -jar quarkus-run.jar \
+    >"$dest/image-training.log" 2>&1) || fail "the training run with the image's flags failed (see $dest/image-training.log)"
+  echo "$flags" >"$dest/image-flags"
+}
+# The image's flags, as Dockerfile.jvm sets them (JAVA_FLAGS there).
+image_flags() {
+  local f
+  f=$(sed -n "s/^ *JAVA_FLAGS='\([^']*\)'.*/\1/p" "$1/src/main/docker/Dockerfile.jvm")
+  [ -n "$f" ] || fail "no JAVA_FLAGS='...' line in $1/src/main/docker/Dockerfile.jvm"
+  echo "$f"
+}
+
+builds=cur
+if [ -n "${COMPARE:-}" ]; then
+  builds="cur cmp"
+  compare_rev=$(git -C "$root" rev-parse --short "$COMPARE^{commit}") || fail "COMPARE=$COMPARE is no revision"
 fi
-[ -f "$out/image/app.aot" ] || fail "no $out/image/app.aot: run without BUILD=0"
+if [ "${BUILD:-1}" = 1 ]; then
+  echo "== build: this tree (plain jar, then the AOT jar with its cache)" >&2
+  build "$root" "$out"
+  (cd "$root" && ./mvnw -B -q -o test-compile >/dev/null)
+  if [ -n "${COMPARE:-}" ]; then
+    echo "== build: $COMPARE ($compare_rev) in a temporary worktree" >&2
+    src=$(mktemp -d "${TMPDIR:-/tmp}/ltxvfs-compare.XXXXXX")
+    git -C "$root" worktree add -q --detach "$src" "$compare_rev"
+    status=0
+    (build "$src" "$out-compare") || status=$?
+    git -C "$root" worktree remove --force "$src"
+    [ "$status" = 0 ] || fail "building $COMPARE failed"
+    echo "$compare_rev" >"$out-compare/rev"
+  fi
+fi
+[ -f "$out/image/app.aot" ] && [ -f "$out/image-flags" ] || fail "no build in $out: run without BUILD=0"
+if [ -n "${COMPARE:-}" ]; then
+  [ -f "$out-compare/image/app.aot" ] && [ "$(cat "$out-compare/rev")" = "$compare_rev" ] \
+    || fail "no build of $COMPARE in $out-compare: run without BUILD=0"
+fi
+declare -A dir=([cur]=$out [cmp]=$out-compare)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ltxvfs-bench.XXXXXX")
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -150,38 +196,68 @@ $sql" 2>&1)
 }
 
 col() { awk -v c="$1" '{print $c}' | median; }
+# One run of variant $1 of build $2 at delay $3.
+run_variant() {
+  local v=$1 b=$2 delay=$3
+  case $v in
+    plain) run_ltxvfs "${dir[$b]}/plain" "$delay" ;;
+    aot) run_ltxvfs "${dir[$b]}/aot" "$delay" -XX:AOTCache=app.aot ;;
+    # shellcheck disable=SC2046 # the image's flags are words
+    image) run_ltxvfs "${dir[$b]}/image" "$delay" -XX:AOTCache=app.aot $(cat "${dir[$b]}/image-flags") ;;
+  esac
+}
 declare -A result
-for delay in 0 20; do
-  # Interleaved, so a slow moment of the machine does not land on one variant only.
+for delay in $delays; do
+  # Interleaved, so a slow moment of the machine does not land on one variant (or one build) only.
   for _ in $(seq 1 "$runs"); do
-    result[plain,$delay]+="$(run_ltxvfs "$out/plain" "$delay")"$'\n'
-    result[aot,$delay]+="$(run_ltxvfs "$out/aot" "$delay" -XX:AOTCache=app.aot)"$'\n'
-    # shellcheck disable=SC2086 # the image's flags are words
-    result[image,$delay]+="$(run_ltxvfs "$out/image" "$delay" -XX:AOTCache=app.aot $image_flags)"$'\n'
+    for v in $variants; do
+      for b in $builds; do
+        result[$b,$v,$delay]+="$(run_variant "$v" "$b" "$delay")"$'\n'
+      done
+    done
     result[ref,$delay]+="$(run_reference "$delay")"$'\n'
   done
 done
 echo "ltxvfs answer: $(cat "$work/answer.json")" >&2
 
 name() { case $1 in plain) echo "plain jar";; aot) echo "jar + AOT cache";; image) echo "AOT + image flags";; ref) echo "reference, cold sqlite3";; esac; }
+label() { if [ "$1" = cmp ]; then echo "$(name "$2") @$compare_rev"; else name "$2"; fi; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b}'; }
 printf '\nmedian of %s, ms from process start (ratio to the reference at the same delay), RSS after the first answer\n' "$runs"
-printf '%-24s %6s %16s %9s   %s\n' variant delay "first answer" "RSS MiB" "runs"
-for delay in 0 20; do
+printf '%-34s %6s %16s %9s   %s\n' variant delay "first answer" "RSS MiB" "runs"
+for delay in $delays; do
   ref_ms=$(printf '%s' "${result[ref,$delay]}" | col 1)
-  for v in plain aot image ref; do
-    lines=$(printf '%s' "${result[$v,$delay]}")
-    ms=$(col 1 <<<"$lines")
-    printf '%-24s %4s ms %8s (%4.1fx) %9s   %s\n' "$(name "$v")" "$delay" "$ms" "$(awk -v a="$ms" -v b="$ref_ms" 'BEGIN {print a / b}')" \
-      "$(( $(col 2 <<<"$lines") / 1024 ))" "$(awk '{print $1}' <<<"$lines" | paste -sd' ')"
+  for v in $variants; do
+    for b in $builds; do
+      lines=$(printf '%s' "${result[$b,$v,$delay]}")
+      printf '%-34s %4s ms %8s (%5sx) %9s   %s\n' "$(label "$b" "$v")" "$delay" "$(col 1 <<<"$lines")" \
+        "$(ratio "$(col 1 <<<"$lines")" "$ref_ms")" "$(( $(col 2 <<<"$lines") / 1024 ))" "$(awk '{print $1}' <<<"$lines" | paste -sd' ')"
+    done
   done
+  lines=$(printf '%s' "${result[ref,$delay]}")
+  printf '%-34s %4s ms %8s (%5sx) %9s   %s\n' "$(name ref)" "$delay" "$ref_ms" 1.00 "$(( $(col 2 <<<"$lines") / 1024 ))" \
+    "$(awk '{print $1}' <<<"$lines" | paste -sd' ')"
 done
+if [ -n "${COMPARE:-}" ]; then
+  printf '\nthis tree against %s (%s), medians of %s in the same run\n' "$COMPARE" "$compare_rev" "$runs"
+  printf '%-24s %6s %10s %10s %8s\n' variant delay "this tree" "$compare_rev" "ratio"
+  for delay in $delays; do
+    for v in $variants; do
+      a=$(printf '%s' "${result[cur,$v,$delay]}" | col 1)
+      b=$(printf '%s' "${result[cmp,$v,$delay]}" | col 1)
+      printf '%-24s %4s ms %10s %10s %8s\n' "$(name "$v")" "$delay" "$a" "$b" "$(ratio "$a" "$b")"
+    done
+  done
+fi
 printf '\nltxvfs startup timeline, median ms after JVM start (the line it logs at its first answer)\n'
-printf '%-24s %6s %8s %8s %8s %10s %8s %8s\n' variant delay "quarkus" "vfs" "s3client" "list+tails" "index" "query"
-for delay in 0 20; do
-  for v in plain aot image; do
-    lines=$(printf '%s' "${result[$v,$delay]}")
-    printf '%-24s %4s ms %8s %8s %8s %10s %8s %8s\n' "$(name "$v")" "$delay" \
-      "$(col 3 <<<"$lines")" "$(col 4 <<<"$lines")" "$(col 5 <<<"$lines")" "$(col 6 <<<"$lines")" "$(col 7 <<<"$lines")" "$(col 8 <<<"$lines")"
+printf '%-34s %6s %8s %8s %8s %10s %8s %8s\n' variant delay "quarkus" "vfs" "s3client" "list+tails" "index" "query"
+for delay in $delays; do
+  for v in $variants; do
+    for b in $builds; do
+      lines=$(printf '%s' "${result[$b,$v,$delay]}")
+      printf '%-34s %4s ms %8s %8s %8s %10s %8s %8s\n' "$(label "$b" "$v")" "$delay" \
+        "$(col 3 <<<"$lines")" "$(col 4 <<<"$lines")" "$(col 5 <<<"$lines")" "$(col 6 <<<"$lines")" "$(col 7 <<<"$lines")" "$(col 8 <<<"$lines")"
+    done
   done
 done
-echo "(image flags: $image_flags)"
+echo "(image flags: $(cat "$out/image-flags")${COMPARE:+; at $compare_rev: $(cat "$out-compare/image-flags")})"

@@ -53,7 +53,8 @@ public final class ReadPathBench {
     static final long[] DELAYS_MS = delays();
     /** The reference's cold full scan takes minutes at 20 ms per request: run once, killed after this. */
     static final long REF_SCAN_TIMEOUT_S = Long.parseLong(System.getenv().getOrDefault("REF_SCAN_TIMEOUT_S", "60"));
-    static final int WARM_REPS = 20;
+    /** BENCH_WARM_REPS: runs of each warm query per side (20 by default), ours and plain SQLite alternating. */
+    static final int WARM_REPS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARM_REPS", "20"));
     /** Fewer for the reference: its small page cache makes a warm full scan fetch the replica again. */
     static final int REFERENCE_WARM_REPS = 5;
 
@@ -476,17 +477,19 @@ public final class ReadPathBench {
                 }
                 check("ltxvfs warm", q.getKey(), rows(o, q.getValue()), plainAnswers.get(q.getKey()));
                 rows(p, q.getValue());
-                double oursMs = medianMs(o, q.getValue());
-                double plainMs = medianMs(p, q.getValue());
+                double[] medians = medianMs(o, p, q.getValue());
+                double oursMs = medians[0];
+                double plainMs = medians[1];
                 double refMs;
+                boolean skipped = "0".equals(System.getenv("BENCH_REFERENCE"));
                 try {
-                    refMs = referenceWarmMs(ref, url, q.getValue(), env);
+                    refMs = skipped ? Double.NaN : referenceWarmMs(ref, url, q.getValue(), env);
                 } catch (IllegalStateException e) {
                     refMs = Double.NaN; // over ReferenceVfs's 60 s per process
                 }
                 System.out.printf("warm %s done%n", q.getKey());
                 // The sqlite3 CLI's timer has 1 ms resolution: below that the reference shows "<1".
-                String refText = Double.isNaN(refMs) ? "timeout" : refMs == 0 ? "<1" : ms3(refMs);
+                String refText = skipped ? "-" : Double.isNaN(refMs) ? "timeout" : refMs == 0 ? "<1" : ms3(refMs);
                 out.add(new String[] {q.getKey(), ms3(oursMs), refText, ms3(plainMs),
                         ratio(oursMs, plainMs), Double.isNaN(refMs) || refMs == 0 ? "-" : ratio(refMs, plainMs)});
             }
@@ -494,15 +497,24 @@ public final class ReadPathBench {
         return out;
     }
 
-    static double medianMs(Connection c, String sql) throws SQLException {
-        double[] t = new double[WARM_REPS];
+    /**
+     * Median times of {@code sql} on {@code ours} and on {@code plain}, run alternately, so the
+     * machine's load weighs on both alike.
+     */
+    static double[] medianMs(Connection ours, Connection plain, String sql) throws SQLException {
+        double[] a = new double[WARM_REPS];
+        double[] b = new double[WARM_REPS];
         for (int i = 0; i < WARM_REPS; i++) {
             long s = System.nanoTime();
-            rows(c, sql);
-            t[i] = (System.nanoTime() - s) / 1e6;
+            rows(ours, sql);
+            a[i] = (System.nanoTime() - s) / 1e6;
+            s = System.nanoTime();
+            rows(plain, sql);
+            b[i] = (System.nanoTime() - s) / 1e6;
         }
-        Arrays.sort(t);
-        return t[WARM_REPS / 2];
+        Arrays.sort(a);
+        Arrays.sort(b);
+        return new double[] {a[WARM_REPS / 2], b[WARM_REPS / 2]};
     }
 
     /** One sqlite3 process: the query once to warm, then {@code .timer on} and the query repeated. */
@@ -547,7 +559,7 @@ public final class ReadPathBench {
 
     static void printWarm(List<String[]> warm) {
         System.out.println();
-        System.out.println("Warm: median of " + WARM_REPS + " (reference: " + REFERENCE_WARM_REPS
+        System.out.println("Warm: median of " + WARM_REPS + ", ours and plain alternating (reference: " + REFERENCE_WARM_REPS
                 + ", full scan 1) after one warming run, on one open connection (ms); plain = sqlite-jdbc on a local copy");
         String g = "| %-15s | %10s | %10s | %10s | %12s | %12s |%n";
         System.out.printf(g, "query", "ltxvfs", "reference", "plain", "ltxvfs/plain", "ref/plain");
