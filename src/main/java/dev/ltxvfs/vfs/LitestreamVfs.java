@@ -48,10 +48,22 @@ public final class LitestreamVfs {
 
     private static volatile boolean registered;
 
-    private static MethodHandle unixOpen;
-    private static MethodHandle unixDelete;
-    private static MethodHandle unixAccess;
-    private static MemorySegment unixVfs;
+    private static volatile MemorySegment unixVfs;
+
+    /**
+     * The unix VFS's methods we forward to, bound at their first use (temp files, names we do not
+     * serve): the first query needs none of them, and each binding spins classes at run time that
+     * the AOT cache cannot hold. A failure here fails that call, inside its upcall's catch.
+     */
+    private static final class Unix {
+        static final MethodHandle OPEN = bind(X_OPEN);
+        static final MethodHandle DELETE = bind(X_DELETE);
+        static final MethodHandle ACCESS = bind(X_ACCESS);
+
+        private static MethodHandle bind(ForeignCall m) {
+            return SqliteApi.get().downcall(unixVfs.get(ADDRESS, m.offset()), m.descriptor());
+        }
+    }
 
     private LitestreamVfs() {}
 
@@ -66,9 +78,6 @@ public final class LitestreamVfs {
             throw new IllegalStateException("SQLite has no unix VFS to delegate temp files to");
         }
         unixVfs = unix;
-        unixOpen = api.downcall(unix.get(ADDRESS, X_OPEN.offset()), X_OPEN.descriptor());
-        unixDelete = api.downcall(unix.get(ADDRESS, X_DELETE.offset()), X_DELETE.descriptor());
-        unixAccess = api.downcall(unix.get(ADDRESS, X_ACCESS.offset()), X_ACCESS.descriptor());
 
         Arena arena = Arena.global();
         MemorySegment vfs = arena.allocate(VFS_SIZE, 8);
@@ -83,7 +92,6 @@ public final class LitestreamVfs {
             vfs.set(ADDRESS, off, unix.get(ADDRESS, off));
         }
         IoMethods.init(api);
-        TempFiles.init(api);
         int rc = api.vfsRegister(vfs, false);
         if (rc != SqliteCodes.OK) {
             throw new IllegalStateException("sqlite3_vfs_register(litestream) failed with code " + rc);
@@ -136,7 +144,7 @@ public final class LitestreamVfs {
                 }
                 // Temp databases, sorter spills, statement journals: local files through unix,
                 // counted against the query's temp budget (TempFiles).
-                int rc = (int) unixOpen.invokeExact(unixVfs, zName, file, flags, outFlags);
+                int rc = (int) Unix.OPEN.invokeExact(unixVfs, zName, file, flags, outFlags);
                 return rc == SqliteCodes.OK ? TempFiles.opened(file) : rc;
             }
             String name = cString(zName);
@@ -174,7 +182,7 @@ public final class LitestreamVfs {
             if (name != null && isSidecarName(name)) {
                 return SqliteCodes.OK; // we never create journals or WALs
             }
-            return (int) unixDelete.invokeExact(unixVfs, zName, syncDir);
+            return (int) Unix.DELETE.invokeExact(unixVfs, zName, syncDir);
         } catch (Throwable t) {
             return VfsErrors.fail(SqliteCodes.IOERR_DELETE, "cannot delete " + safeName(zName), t);
         }
@@ -192,7 +200,7 @@ public final class LitestreamVfs {
                 res.set(JAVA_INT, 0, flags == 1 ? 0 : 1); // exists and readable, not writable
                 return SqliteCodes.OK;
             }
-            return (int) unixAccess.invokeExact(unixVfs, zName, flags, resOut);
+            return (int) Unix.ACCESS.invokeExact(unixVfs, zName, flags, resOut);
         } catch (Throwable t) {
             return VfsErrors.fail(SqliteCodes.IOERR, "cannot check " + safeName(zName), t);
         }

@@ -51,26 +51,31 @@ final class TempFiles {
     private static final Map<Long, Wrapped> TABLES = new ConcurrentHashMap<>();
     /** By the address of SQLite's sqlite3_file. */
     private static final Map<Long, Counted> FILES = new ConcurrentHashMap<>();
-    private static volatile MemorySegment[] stubs;
+
+    /**
+     * Our upcall stubs, in {@link #UPCALLS} order, made when the first counted file opens: most
+     * queries never spill, and each stub spins classes at run time that the AOT cache cannot hold.
+     */
+    private static final class Stubs {
+        static final MemorySegment[] ALL = make();
+
+        private static MemorySegment[] make() {
+            SqliteApi api = SqliteApi.get();
+            MemorySegment[] s = new MemorySegment[UPCALLS.size()];
+            for (int i = 0; i < s.length; i++) {
+                ForeignCall m = UPCALLS.get(i);
+                try {
+                    var h = MethodHandles.lookup().findStatic(TempFiles.class, m.name(), m.descriptor().toMethodType());
+                    s[i] = api.linker().upcallStub(h, m.descriptor(), Arena.global());
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return s;
+        }
+    }
 
     private TempFiles() {}
-
-    static synchronized void init(SqliteApi api) {
-        if (stubs != null) {
-            return;
-        }
-        MemorySegment[] s = new MemorySegment[UPCALLS.size()];
-        for (int i = 0; i < s.length; i++) {
-            ForeignCall m = UPCALLS.get(i);
-            try {
-                var h = MethodHandles.lookup().findStatic(TempFiles.class, m.name(), m.descriptor().toMethodType());
-                s[i] = api.linker().upcallStub(h, m.descriptor(), Arena.global());
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        stubs = s;
-    }
 
     /**
      * Called right after unix opened {@code file}: counts it against the thread's budget, if any.
@@ -106,7 +111,7 @@ final class TempFiles {
         long size = version >= 3 ? METHODS_SIZE : version == 2 ? 136 : 104;
         MemorySegment ours = Arena.global().allocate(METHODS_SIZE, 8);
         MemorySegment.copy(unix, 0, ours, 0, size);
-        MemorySegment[] s = stubs;
+        MemorySegment[] s = Stubs.ALL;
         for (int i = 0; i < s.length; i++) {
             ours.set(ADDRESS, UPCALLS.get(i).offset(), s[i]);
         }
