@@ -48,12 +48,8 @@ class HydrationTest {
     @Test
     void aSmallFileWithPagesAllOverTheDatabaseIsReadInOneGet() throws Exception {
         Path db = dir.resolve("random.db");
-        var writer = new dev.ltxvfs.writer.ReplicaWriter(dir.resolve("replica"));
+        var writer = randomReplica(db);
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
-            st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
-            st.execute("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 20000) "
-                    + "INSERT INTO t SELECT i, randomblob(1000) FROM g"); // ~20 MiB that does not compress
-            writer.commit(db, java.time.Instant.EPOCH);
             st.execute("UPDATE t SET b = randomblob(1000) WHERE id % 2000 = 7"); // 10 pages, all over the table
             writer.commit(db, java.time.Instant.EPOCH.plusSeconds(1));
         }
@@ -72,14 +68,7 @@ class HydrationTest {
 
     @Test
     void hydrationKeepsTheReadaheadBudgetInFlightAndNoMore() throws Exception {
-        Path db = dir.resolve("random.db");
-        var writer = new dev.ltxvfs.writer.ReplicaWriter(dir.resolve("replica"));
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
-            st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
-            st.execute("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 20000) "
-                    + "INSERT INTO t SELECT i, randomblob(1000) FROM g"); // ~20 MiB: five 4 MiB GETs
-            writer.commit(db, java.time.Instant.EPOCH);
-        }
+        var writer = randomReplica(dir.resolve("random.db")); // five 4 MiB GETs
         try (LocalDirStore local = new LocalDirStore(writer.dir())) {
             IndexSnapshot s = open(local);
             RecordingStore store = new RecordingStore(local);
@@ -146,6 +135,18 @@ class HydrationTest {
             assertThat(pages.hydrationProgress()).isLessThan(100);
             pages.close();
         }
+    }
+
+    /** A replica of {@code db}: one table of ~20 MiB that does not compress (random blobs), one commit. */
+    private dev.ltxvfs.writer.ReplicaWriter randomReplica(Path db) throws Exception {
+        var writer = new dev.ltxvfs.writer.ReplicaWriter(dir.resolve("replica"));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
+            st.execute("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 20000) "
+                    + "INSERT INTO t SELECT i, randomblob(1000) FROM g");
+            writer.commit(db, java.time.Instant.EPOCH);
+        }
+        return writer;
     }
 
     static void awaitProgress(ReplicaPages pages, double percent) throws InterruptedException {
