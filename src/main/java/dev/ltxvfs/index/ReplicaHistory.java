@@ -84,7 +84,7 @@ public final class ReplicaHistory {
         }
         // A file may vanish between the listing and its header read (compaction, retention):
         // the next listing no longer shows it.
-        return Uni.createFrom().deferred(() -> RestorePlanner.listAll(store)
+        return Uni.createFrom().deferred(() -> store.listAll()
                         .onItem().transformToUni(files -> page(HistoryCalculator.moments(files), before, limit)))
                 .onFailure(ObjectNotFoundException.class).retry().atMost(2);
     }

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lists levels 9..0 of a replica in parallel and computes the restore plan. One LIST per level:
- * compacted files may straddle the snapshot's TXID, so no level can be seeked from the snapshot.
+ * Lists every level of a replica ({@link ReplicaStore#listAll}: one LIST for a replica of fewer
+ * files than a page) and computes the restore plan. Every level is listed whole: compacted files
+ * may straddle the snapshot's TXID, so no level can be seeked from the snapshot.
  *
  * <p>A point-in-time plan goes by LTX header times, as Litestream's does, without fetching one
  * per object. A listing's time (S3 LastModified, a file's mtime) is never earlier than the header
@@ -45,26 +46,9 @@ public final class RestorePlanner {
     }
 
     public Uni<RestorePlan> plan(RestoreTarget target) {
-        return listAll(store).onItem().transformToUni(all -> target instanceof RestoreTarget.AtTime at
+        return store.listAll().onItem().transformToUni(all -> target instanceof RestoreTarget.AtTime at
                 ? planAt(all, at)
                 : calculate(all, target));
-    }
-
-    /** Every file of levels 9..0: one LIST per level (more for levels past a listing page), in parallel. */
-    static Uni<List<LtxFileInfo>> listAll(ReplicaStore store) {
-        List<Uni<List<LtxFileInfo>>> listings = new ArrayList<>();
-        for (int level = PlanCalculator.SNAPSHOT_LEVEL; level >= 0; level--) {
-            listings.add(store.list(level, 0));
-        }
-        return Uni.combine().all().unis(listings).with(lists -> {
-            List<LtxFileInfo> all = new ArrayList<>();
-            for (Object l : lists) {
-                @SuppressWarnings("unchecked")
-                List<LtxFileInfo> files = (List<LtxFileInfo>) l;
-                all.addAll(files);
-            }
-            return all;
-        });
     }
 
     private Uni<RestorePlan> calculate(List<LtxFileInfo> files, RestoreTarget target) {

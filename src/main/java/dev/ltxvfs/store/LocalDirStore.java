@@ -65,6 +65,33 @@ public final class LocalDirStore implements ReplicaStore {
     }
 
     @Override
+    public Uni<List<LtxFileInfo>> listAll() {
+        return onIo(() -> {
+            stats.lists.increment();
+            List<LtxFileInfo> files = new ArrayList<>();
+            for (int level : levelsPresent()) {
+                files.addAll(listNow(level, 0));
+            }
+            return files;
+        });
+    }
+
+    /** The levels whose folders exist, ascending: one read of {@code ltx/} instead of a try per level. */
+    private List<Integer> levelsPresent() throws StoreException {
+        Path ltx = dir.resolve("ltx");
+        List<Integer> levels = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(ltx, "[0-9]")) {
+            entries.forEach(p -> levels.add(p.getFileName().toString().charAt(0) - '0'));
+        } catch (NoSuchFileException e) {
+            return List.of(); // nothing replicated yet
+        } catch (IOException e) {
+            throw new StoreException("cannot list " + ltx + ": " + e, e);
+        }
+        levels.sort(null);
+        return levels;
+    }
+
+    @Override
     public Uni<List<LtxFileInfo>> list(int level, long minTxidAtLeast) {
         LtxNames.checkLevel(level);
         return onIo(() -> {

@@ -7,6 +7,8 @@ import java.time.Instant;
  * rather than borrowed from {@code ltx/}: the store sits above the format and must not depend on it.
  */
 final class LtxNames {
+    /** Levels are 0..9: 9 holds snapshots. */
+    static final int MAX_LEVEL = 9;
     private static final int LENGTH = 16 + 1 + 16 + 4;
 
     private LtxNames() {}
@@ -32,9 +34,9 @@ final class LtxNames {
         return "0".repeat(16 - s.length()) + s;
     }
 
-    /** Listing order: MinTXID, then MaxTXID (TXIDs are unsigned). */
+    /** Listing order: level, then MinTXID, then MaxTXID (TXIDs are unsigned). */
     static int compare(LtxFileInfo a, LtxFileInfo b) {
-        int c = Long.compareUnsigned(a.minTxid(), b.minTxid());
+        int c = a.level() != b.level() ? Integer.compare(a.level(), b.level()) : Long.compareUnsigned(a.minTxid(), b.minTxid());
         return c != 0 ? c : Long.compareUnsigned(a.maxTxid(), b.maxTxid());
     }
 
@@ -43,8 +45,8 @@ final class LtxNames {
     }
 
     static void checkLevel(int level) {
-        if (level < 0 || level > 9) {
-            throw new IllegalArgumentException("LTX level must be 0..9, not " + level);
+        if (level < 0 || level > MAX_LEVEL) {
+            throw new IllegalArgumentException("LTX level must be 0.." + MAX_LEVEL + ", not " + level);
         }
     }
 

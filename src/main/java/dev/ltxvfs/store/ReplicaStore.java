@@ -11,6 +11,13 @@ import java.util.List;
 public interface ReplicaStore extends AutoCloseable {
 
     /**
+     * Every file of levels 0..9, sorted by level, then MinTXID: what a restore plan chooses from.
+     * One request while the replica holds fewer files than a listing page (one S3 LIST, one
+     * directory walk); more only for bigger replicas, and then in parallel.
+     */
+    Uni<List<LtxFileInfo>> listAll();
+
+    /**
      * Files of {@code level} whose MinTXID is at least {@code minTxidAtLeast}, sorted by MinTXID.
      * Implementations seek there (S3 StartAfter) instead of listing the whole level.
      */

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 /**
  * A catalog in a bucket: the folders under {@code <prefix>/}, listed with the delimiter {@code /}
@@ -17,7 +16,7 @@ final class S3CatalogStore implements CatalogStore {
     private final S3AsyncClient client;
     private final String prefix;
     private final StoreStats stats = new StoreStats();
-    private final Retrier retrier;
+    private final S3Listing listing;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     S3CatalogStore(ReplicaUrl url, S3Options options) {
@@ -25,35 +24,23 @@ final class S3CatalogStore implements CatalogStore {
         this.options = options;
         this.client = S3Clients.acquire(url, options);
         this.prefix = url.path().isEmpty() ? "" : url.path() + "/";
-        this.retrier = new Retrier(options, stats);
+        this.listing = new S3Listing(client, url.bucket(), new Retrier(options, stats), stats);
     }
 
     @Override
     public Uni<Page> folders(String token, int max) {
-        return Uni.createFrom().completionStage(() -> list(prefix, token, max)).onItem().transform(resp -> new Page(
-                names(resp.commonPrefixes(), prefix),
-                Boolean.TRUE.equals(resp.isTruncated()) ? resp.nextContinuationToken() : null));
+        return Uni.createFrom().completionStage(() -> listing.page(prefix, "/", null, token, max)).onItem()
+                .transform(resp -> new Page(names(resp.commonPrefixes(), prefix), S3Listing.next(resp)));
     }
 
     @Override
     public Uni<Probe> probe(String folder) {
         String inside = prefix + folder + "/";
-        return Uni.createFrom().completionStage(() -> list(inside, null, 1000)).onItem().transform(resp -> {
+        return Uni.createFrom().completionStage(() -> listing.page(inside, "/", null, null, 1000)).onItem().transform(resp -> {
             if (names(resp.commonPrefixes(), inside).stream().anyMatch(n -> n.matches("[0-9a-f]{4}"))) {
                 return Probe.REPLICA;
             }
             return resp.commonPrefixes().isEmpty() && resp.contents().isEmpty() ? Probe.MISSING : Probe.NOT_A_REPLICA;
-        });
-    }
-
-    private java.util.concurrent.CompletableFuture<ListObjectsV2Response> list(String under, String token, int max) {
-        String what = "LIST s3://" + url.bucket() + "/" + under + " (folders" + (token != null ? ", next page)" : ")");
-        return retrier.run(what, false, () -> {
-            stats.lists.increment();
-            return client.listObjectsV2(b -> {
-                b.bucket(url.bucket()).prefix(under).delimiter("/").maxKeys(max);
-                if (token != null) b.continuationToken(token);
-            });
         });
     }
 

@@ -22,10 +22,19 @@ public final class ListedLaterStore extends ForwardingStore {
     }
 
     @Override
+    public Uni<List<LtxFileInfo>> listAll() {
+        return delegate.listAll().onItem().transform(this::listedLater);
+    }
+
+    @Override
     public Uni<List<LtxFileInfo>> list(int level, long minTxidAtLeast) {
-        return delegate.list(level, minTxidAtLeast).onItem().transform(files -> files.stream()
+        return delegate.list(level, minTxidAtLeast).onItem().transform(this::listedLater);
+    }
+
+    private List<LtxFileInfo> listedLater(List<LtxFileInfo> files) {
+        return files.stream()
                 .map(f -> new LtxFileInfo(f.level(), f.minTxid(), f.maxTxid(), f.size(),
                         f.createdAt().plus(delay.apply(f))))
-                .toList());
+                .toList();
     }
 }

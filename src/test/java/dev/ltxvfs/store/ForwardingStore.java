@@ -12,6 +12,11 @@ public abstract class ForwardingStore implements ReplicaStore {
     }
 
     @Override
+    public Uni<List<LtxFileInfo>> listAll() {
+        return delegate.listAll();
+    }
+
+    @Override
     public Uni<List<LtxFileInfo>> list(int level, long minTxidAtLeast) {
         return delegate.list(level, minTxidAtLeast);
     }

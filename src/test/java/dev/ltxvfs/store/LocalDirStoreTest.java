@@ -57,6 +57,27 @@ class LocalDirStoreTest {
     }
 
     @Test
+    void listsEveryLevelInOneWalkByLevelThenTxid() throws IOException {
+        Instant t = Instant.parse("2026-01-02T03:04:05Z");
+        put(9, name(1, 0x20), content(4), t);
+        put(0, name(0x22, 0x22), content(1), t);
+        put(0, name(0x21, 0x21), content(1), t);
+        put(2, name(1, 0x10), content(3), t);
+        put(1, name(0x11, 0x18), content(2), t);
+        Files.createDirectories(dir.resolve("ltx/5")); // a level emptied by retention
+        Files.createDirectories(dir.resolve("ltx/tmp")); // not a level
+        try (LocalDirStore store = new LocalDirStore(dir)) {
+            assertThat(store.listAll().await().atMost(WAIT)).extracting(LtxFileInfo::toString).containsExactly(
+                    "L0/" + name(0x21, 0x21), "L0/" + name(0x22, 0x22), "L1/" + name(0x11, 0x18),
+                    "L2/" + name(1, 0x10), "L9/" + name(1, 0x20));
+            assertThat(store.stats().lists.sum()).isEqualTo(1);
+        }
+        try (LocalDirStore empty = new LocalDirStore(dir.resolve("nothing-yet"))) {
+            assertThat(empty.listAll().await().atMost(WAIT)).isEmpty();
+        }
+    }
+
+    @Test
     void readsRangesAndTails() throws IOException {
         byte[] body = content(10_000);
         put(2, name(1, 100), body, Instant.now());

@@ -113,13 +113,62 @@ class S3StoreTest {
     }
 
     @Test
+    void everyLevelIsOneListAmongOtherKeys() {
+        String bucket = s3.newBucket("all");
+        put(bucket, "db/0009/" + name(1, 20), content(9, 9));
+        put(bucket, "db/0002/" + name(1, 16), content(2, 2));
+        put(bucket, "db/0000/" + name(22, 22), content(1, 0));
+        put(bucket, "db/0000/" + name(21, 21), content(1, 0));
+        put(bucket, "db/0001/" + name(17, 20), content(3, 1));
+        // Keys of no level of this replica: beside the levels, in a level-like folder, another replica.
+        put(bucket, "db/0000/not-an-ltx-file.txt", content(1, 0));
+        put(bucket, "db/000a/" + name(1, 1), content(1, 0));
+        put(bucket, "db/0001.txt", content(1, 0));
+        put(bucket, "db/0003/nested/" + name(1, 1), content(1, 0));
+        put(bucket, "db/sub/0000/" + name(1, 1), content(1, 0));
+        put(bucket, "db2/0000/" + name(1, 1), content(1, 0));
+
+        try (S3Store store = store(bucket, "db", s3.options())) {
+            List<LtxFileInfo> all = store.listAll().await().atMost(WAIT);
+            assertThat(all).extracting(LtxFileInfo::toString).containsExactly(
+                    "L0/" + name(21, 21), "L0/" + name(22, 22), "L1/" + name(17, 20), "L2/" + name(1, 16), "L9/" + name(1, 20));
+            assertThat(all).extracting(LtxFileInfo::size).containsExactly(1L, 1L, 3L, 2L, 9L);
+            assertThat(store.stats().lists.sum()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTruncatedFirstPageListsTheRestPerLevel() {
+        String bucket = s3.newBucket("pages");
+        List<String> expected = new ArrayList<>();
+        for (long t = 1; t <= 5; t++) expected.add("L0/" + name(100 + t, 100 + t));
+        for (long t = 0; t < 6; t++) expected.add("L1/" + name(t * 10 + 1, t * 10 + 10));
+        for (long t = 0; t < 3; t++) expected.add("L3/" + name(t * 50 + 1, t * 50 + 50));
+        expected.add("L9/" + name(1, 100));
+        for (String f : expected) {
+            put(bucket, "db/%04x/%s".formatted(Integer.parseInt(f.substring(1, 2)), f.substring(3)), content(1, 0));
+        }
+
+        try (S3Store store = store(bucket, "db", s3.options().withListPageSize(7))) {
+            assertThat(store.listAll().await().atMost(WAIT)).extracting(LtxFileInfo::toString)
+                    .containsExactlyElementsOf(expected);
+            // The first page stops in level 1 (5 + 2 keys): the rest of level 1 after its last key,
+            // then levels 2..9 from their start, each one LIST.
+            assertThat(store.stats().lists.sum()).isEqualTo(1 + 1 + 8);
+        }
+    }
+
+    @Test
     void listPagesPastAThousandKeys() throws Exception {
         String bucket = s3.newBucket("many");
         int n = 1205;
+        List<String> keys = new ArrayList<>();
+        for (long t = 1; t <= n; t++) keys.add("big/0000/" + name(t, t));
+        for (long t = 0; t < 120; t++) keys.add("big/0001/" + name(t * 10 + 1, t * 10 + 10));
+        keys.add("big/0009/" + name(1, 1000));
         try (S3AsyncClient async = s3.newAsyncClient()) {
             List<CompletableFuture<?>> puts = new ArrayList<>();
-            for (long t = 1; t <= n; t++) {
-                String key = "big/0000/" + name(t, t);
+            for (String key : keys) {
                 puts.add(async.putObject(b -> b.bucket(bucket).key(key), AsyncRequestBody.fromBytes(new byte[] {1})));
                 if (puts.size() == 64) { // keep the in-memory server's load modest
                     CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();
@@ -135,6 +184,15 @@ class S3StoreTest {
             assertThat(store.stats().lists.sum()).isEqualTo(2);
             assertThat(store.list(0, 1200).await().atMost(WAIT)).extracting(LtxFileInfo::minTxid)
                     .containsExactly(1200L, 1201L, 1202L, 1203L, 1204L, 1205L);
+
+            long lists = store.stats().lists.sum();
+            List<LtxFileInfo> levels = store.listAll().await().atMost(WAIT);
+            assertThat(levels).hasSize(n + 120 + 1);
+            assertThat(levels.subList(0, n)).isEqualTo(all);
+            assertThat(levels.get(n)).hasToString("L1/" + name(1, 10));
+            assertThat(levels.getLast()).hasToString("L9/" + name(1, 1000));
+            // 1,000 keys of level 0, then its last 205 and levels 1..9, one LIST each, in parallel.
+            assertThat(store.stats().lists.sum() - lists).isEqualTo(1 + 1 + 9);
         }
     }
 
@@ -222,6 +280,16 @@ class S3StoreTest {
             assertThat(fresh.list(9, 0).await().atMost(WAIT)).isEmpty();
             assertThat(fresh.list(9, 0).await().atMost(WAIT)).isEmpty();
             assertThat(fresh.stats().lists.sum()).isEqualTo(3);
+            assertThat(fresh.listAll().await().atMost(WAIT)).hasSize(1);
+            assertThat(fresh.stats().lists.sum()).isEqualTo(4);
+        }
+        try (S3Store fresh = store(bucket, "", s3.options())) {
+            assertThat(fresh.listAll().await().atMost(WAIT)).extracting(LtxFileInfo::fileName).containsExactly(name(1, 1));
+            assertThat(fresh.stats().lists.sum()).as("every level at once, found at the plain root").isEqualTo(1);
+        }
+        try (S3Store empty = store(s3.newBucket("bare"), "", s3.options())) {
+            assertThat(empty.listAll().await().atMost(WAIT)).isEmpty();
+            assertThat(empty.stats().lists.sum()).as("\"000\", then \"/000\" (refused)").isEqualTo(2);
         }
     }
 }
