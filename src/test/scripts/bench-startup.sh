@@ -10,7 +10,7 @@
 # Medians of RUNS runs each, in one run of this script; the resident memory (VmRSS) right after the
 # first answer; and the medians of the service's own startup timeline (the one line it logs at its
 # first answer: ms after JVM start of Quarkus boot, VFS registered, S3 client ready, LIST+tails done,
-# index ready, first query).
+# index ready, first query), with the LIST requests the store had sent by then.
 #
 #   src/test/scripts/bench-startup.sh [RUNS]      (default 5; builds both jars itself, offline;
 #                                                  BUILD=0 reuses the last build in target/bench-startup)
@@ -134,10 +134,10 @@ echo "replica: $files LTX files (levels $levels) of the demo dataset in S3Proxy;
 
 ext=$("$root/src/test/scripts/reference-vfs.sh")
 
-# ---- one run of ltxvfs: prints "<ms to first answer> <VmRSS kB> <timeline ms...>" ----
+# ---- one run of ltxvfs: prints "<ms to first answer> <VmRSS kB> <LISTs> <timeline ms...>" ----
 run_ltxvfs() {
   local dir=$1 delay=$2; shift 2
-  local port t0 t1 rss code url timeline
+  local port t0 t1 rss code url timeline lists
   url="s3://bench/demo?endpoint=${via[$delay]}&forcePathStyle=true"
   s3_up
   port=$(free_port)
@@ -159,8 +159,10 @@ run_ltxvfs() {
   # "startup (ms after JVM start): quarkus boot 512, vfs registered 430, ..." -> "512 430 ..."
   for _ in $(seq 1 100); do grep -q 'startup (ms after JVM start)' "$work/run.log" && break; sleep 0.01; done
   timeline=$(sed -n 's/.*startup (ms after JVM start): //p' "$work/run.log" | head -1 | tr ',' '\n' | awk '{print $NF}' | paste -sd' ')
+  # The store's LIST requests so far (the index build's; a poll may have added one).
+  lists=$(curl -s -m 10 "http://127.0.0.1:$port/v1/databases/bench" | sed -n 's/.*"lists":\([0-9]*\).*/\1/p')
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-  echo "$((t1 - t0)) $rss $timeline"
+  echo "$((t1 - t0)) $rss ${lists:--} $timeline"
 }
 
 # ---- one run of the reference extension: a cold sqlite3 process; prints "<ms> <max RSS kB>" ----
@@ -234,13 +236,14 @@ if [ -n "${COMPARE:-}" ]; then
   done
 fi
 printf '\nltxvfs startup timeline, median ms after JVM start (the line it logs at its first answer)\n'
-printf '%-34s %6s %8s %8s %8s %10s %8s %8s\n' variant delay "quarkus" "vfs" "s3client" "list+tails" "index" "query"
+printf '%-34s %6s %8s %8s %8s %10s %8s %8s %6s\n' variant delay "quarkus" "vfs" "s3client" "list+tails" "index" "query" "LISTs"
 for delay in $delays; do
   for v in $variants; do
     for b in $builds; do
       lines=$(printf '%s' "${result[$b,$v,$delay]}")
-      printf '%-34s %4s ms %8s %8s %8s %10s %8s %8s\n' "$(label "$b" "$v")" "$delay" \
-        "$(col 3 <<<"$lines")" "$(col 4 <<<"$lines")" "$(col 5 <<<"$lines")" "$(col 6 <<<"$lines")" "$(col 7 <<<"$lines")" "$(col 8 <<<"$lines")"
+      printf '%-34s %4s ms %8s %8s %8s %10s %8s %8s %6s\n' "$(label "$b" "$v")" "$delay" \
+        "$(col 4 <<<"$lines")" "$(col 5 <<<"$lines")" "$(col 6 <<<"$lines")" "$(col 7 <<<"$lines")" "$(col 8 <<<"$lines")" \
+        "$(col 9 <<<"$lines")" "$(col 3 <<<"$lines")"
     done
   done
 done
