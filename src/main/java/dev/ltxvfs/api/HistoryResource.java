@@ -46,7 +46,7 @@ public class HistoryResource {
     @GET
     @Operation(summary = "Restorable moments of a database, newest first",
             description = "Built from the replica's listings; reads the LTX headers of this page's moments only "
-                    + "(cached), so a page costs one LIST per level and at most limit+2 small ranged GETs. "
+                    + "(cached), so a page costs one LIST (one per 1,000 LTX files) and at most limit+2 small ranged GETs. "
                     + "A moment is exact when a plan reaches its TXID; otherwise a read at its time resolves to "
                     + "an older compaction boundary (resolvesTo). oldest is the retention horizon.")
     @APIResponse(responseCode = "200", description = "A page of moments")

@@ -22,9 +22,9 @@ import java.util.Set;
  * the headers of its own moments and of the oldest and newest ones, no others. Headers are
  * immutable and cached, so the next look at the same page costs only the listings.
  *
- * <p>Cost of one page of {@code n} moments: one LIST per level (levels with more than a
- * listing page of files take more: S3 lists 1,000 keys a request) and at most {@code n + 2}
- * 100-byte ranged GETs, none for headers read before.
+ * <p>Cost of one page of {@code n} moments: one listing of every level ({@link
+ * dev.ltxvfs.store.ReplicaStore#listAll}: one LIST for fewer than 1,000 files, about one per 1,000
+ * files beyond) and at most {@code n + 2} 100-byte ranged GETs, none for headers read before.
  */
 public final class ReplicaHistory {
     public static final int MAX_LIMIT = 1000;
