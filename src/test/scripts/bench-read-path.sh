@@ -8,7 +8,8 @@
 # Environment: BENCH_DELAYS_MS (0,20), BENCH_REPS (3, best of), REF_SCAN_TIMEOUT_S (60: the
 # reference's cold full scan runs once per delay and is killed after this), BENCH_BANDWIDTH_MIBPS
 # (per-connection cap, none by default), BENCH_HYDRATE (the cold child's hydrate mode: off by default;
-# auto, on), BENCH_QUERIES (cold queries to run, e.g. "point lookup,index lookup"; all by default),
+# auto, on), BENCH_QUERIES (queries to run, cold and warm, e.g.
+# "point lookup,index lookup"; all by default),
 # BENCH_REFERENCE=0 (skip the reference's runs), BENCH_WARM=0 (skip the warm table), BENCH_WARM_REPS
 # (runs of each warm query, ours and plain SQLite alternating; 20 by default),
 # BENCH_SETTLE_MS (the cold child waits this long after the index is ready before its query,

@@ -4,6 +4,7 @@ import dev.ltxvfs.cache.HydrateMode;
 import dev.ltxvfs.api.StartupTimeline.Moment;
 import dev.ltxvfs.cache.PageCache;
 import dev.ltxvfs.sql.QueryException;
+import dev.ltxvfs.sql.QueryRunner;
 import dev.ltxvfs.sql.WorkerPool;
 import dev.ltxvfs.store.CatalogStore;
 import dev.ltxvfs.store.ReplicaStore;
@@ -45,15 +46,17 @@ public class Databases {
     private final LtxvfsConfig config;
     private final DatabaseRegistry registry;
     private final WorkerPool workers;
+    private final QueryRunner runner;
     private final Metrics metrics;
 
     /** A database and where it comes from (URL without credentials), for logs and the API. */
     public record ServedDatabase(String name, String location, String catalog, ReplicaDatabase db, Duration pollInterval) {}
 
-    Databases(LtxvfsConfig config, DatabaseRegistry registry, WorkerPool workers, Metrics metrics) {
+    Databases(LtxvfsConfig config, DatabaseRegistry registry, WorkerPool workers, QueryRunner runner, Metrics metrics) {
         this.config = config;
         this.registry = registry;
         this.workers = workers;
+        this.runner = runner;
         this.metrics = metrics;
     }
 
@@ -131,12 +134,17 @@ public class Databases {
                 polling.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), polling.interval().toMillis());
         Duration read = config.storage().readTimeout();
         Duration open = config.storage().openTimeout();
-        registry.serve(name, location,
+        ReplicaDatabase db = registry.serve(name, location,
                 () -> EarlyStart.take(name, url)
                         .map(o -> new ReplicaDatabase(name, o.replica, o.firstIndex, registry.cache(), read, open, hydrate))
                         .orElseGet(() -> new ReplicaDatabase(name, openStore(url), registry.cache(), read, open, hydrate)),
                 polling);
         LitestreamVfs.register();
+        // A scale-to-zero start's first query is usually waiting by then: it finds a connection with the schema read.
+        db.start().thenRun(() -> runner.openAhead(name).exceptionally(e -> {
+            LOG.debugf("database '%s': no connection opened ahead (the first query opens one): %s", name, rootMessage(e));
+            return null;
+        }));
     }
 
     private static ReplicaStore openStore(String url) {

@@ -1,5 +1,7 @@
 package dev.ltxvfs.cache;
 
+import dev.ltxvfs.index.IndexSnapshot;
+
 /**
  * Sequential-read detection for one reader (a connection), with a growing readahead window.
  *
@@ -12,6 +14,10 @@ package dev.ltxvfs.cache;
  * a short range scan costs a few small reads, and a full scan keeps two or three large windows in
  * flight (the database's byte budget permitting).
  *
+ * <p>A connection whose runs have only hit the cache (a warm one) is not followed at all: its
+ * reads skip the tracker, so a warm read costs what it did before readahead. A run is followed
+ * from its first miss; from then on its hits keep the windows ahead too.
+ *
  * <p>Not thread-safe: SQLite drives a connection from one thread at a time.
  */
 public final class ReadStream {
@@ -22,11 +28,12 @@ public final class ReadStream {
     static final int MAX_SKIP = 16;
     private static final int SLOTS = 4;
 
-    /** Issues the pages {@code from..from+count-1} ahead; false when the budget refuses. */
+    /** Issues the pages {@code from..from+count-1} of {@code snapshot} ahead; false when the budget refuses. */
     interface Issuer {
-        boolean issue(int from, int count);
+        boolean issue(IndexSnapshot snapshot, int from, int count);
     }
 
+    private final Issuer issuer;
     private final int firstWindowBytes;
     private final int maxWindowBytes;
     private final int[] last = new int[SLOTS];
@@ -35,27 +42,40 @@ public final class ReadStream {
     private final int[] window = new int[SLOTS]; // pages of the last window issued
     private final long[] used = new long[SLOTS];
     private final boolean[] missed = new boolean[SLOTS];
+    private int missedRuns; // slots whose run has missed
     private long clock;
 
-    ReadStream(int firstWindowBytes, int maxWindowBytes) {
+    ReadStream(Issuer issuer, int firstWindowBytes, int maxWindowBytes) {
+        this.issuer = issuer;
         this.firstWindowBytes = firstWindowBytes;
         this.maxWindowBytes = maxWindowBytes;
     }
 
     /**
-     * Notes a read of {@code pgno} and issues the next window through {@code issuer} when due.
-     * A run that has only ever hit the cache issues nothing (a warm scan costs no readahead
-     * work); from its first miss on, every read of it keeps the windows ahead.
+     * Whether a hit must be noted: some run has missed, and its hits keep its windows ahead.
+     * While none has, hits skip the tracker (a run then starts at its first miss).
+     */
+    boolean following() {
+        return missedRuns > 0;
+    }
+
+    /**
+     * Notes a read of {@code pgno} of {@code snapshot} and issues the next window when due. A run
+     * that has only ever hit the cache issues nothing; from its first miss on, every read of it
+     * keeps the windows ahead.
      *
      * @param hit whether the cache answered this read
      * @return whether the read continues a sequential run
      */
-    boolean onRead(int pgno, int pageSize, boolean hit, Issuer issuer) {
+    boolean onRead(IndexSnapshot snapshot, int pgno, boolean hit) {
         int i = slotOf(pgno);
         used[i] = ++clock;
         run[i]++;
         last[i] = pgno;
-        missed[i] |= !hit;
+        if (!hit && !missed[i]) {
+            missed[i] = true;
+            missedRuns++;
+        }
         if (run[i] < SEQUENTIAL_READS) {
             return false;
         }
@@ -66,11 +86,12 @@ public final class ReadStream {
         if (window[i] > 0 && ahead * 2 >= window[i] * 3) {
             return true; // one and a half windows still ahead
         }
+        int pageSize = snapshot.pageSize();
         int maxPages = Math.max(1, maxWindowBytes / pageSize);
         int next = window[i] == 0 ? Math.max(1, Math.min(firstWindowBytes, maxWindowBytes) / pageSize)
                 : Math.min(window[i] * 2, maxPages);
         int from = Math.max(issuedTo[i], pgno) + 1;
-        if (issuer.issue(from, next)) {
+        if (issuer.issue(snapshot, from, next)) {
             issuedTo[i] = from + next - 1;
             window[i] = next;
         }
@@ -90,7 +111,10 @@ public final class ReadStream {
         }
         last[lru] = pgno - 1; // the read below continues this fresh run
         run[lru] = 0;
-        missed[lru] = false;
+        if (missed[lru]) {
+            missed[lru] = false;
+            missedRuns--;
+        }
         issuedTo[lru] = 0;
         window[lru] = 0;
         return lru;

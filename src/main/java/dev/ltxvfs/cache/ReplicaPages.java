@@ -44,7 +44,7 @@ public final class ReplicaPages implements AutoCloseable {
 
     /** A reader's sequential-access tracker: one per connection. */
     public ReadStream newStream() {
-        return new ReadStream(PageCache.DEMAND_RUN_BYTES, cache.readaheadMaxBytes());
+        return new ReadStream(this::readahead, PageCache.DEMAND_RUN_BYTES, cache.readaheadMaxBytes());
     }
 
     /**
@@ -62,11 +62,13 @@ public final class ReplicaPages implements AutoCloseable {
                     pgno, handle.store().location(), snapshot.txid(), snapshot.commit()));
         }
         byte[] hit = cache.cached(handle, frame);
-        boolean sequential = stream != null
-                && stream.onRead(pgno, snapshot.pageSize(), hit != null, (from, count) -> readahead(snapshot, from, count));
         if (hit != null) {
+            if (stream != null && stream.following()) {
+                stream.onRead(snapshot, pgno, true); // inside a run that missed: keeps its windows ahead
+            }
             return hit;
         }
+        boolean sequential = stream != null && stream.onRead(snapshot, pgno, false);
         CompletableFuture<byte[]> miss = cache.demand(handle, snapshot, frame, sequential);
         try {
             return await(miss, pgno);

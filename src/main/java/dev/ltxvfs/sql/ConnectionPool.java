@@ -46,6 +46,11 @@ final class ConnectionPool implements AutoCloseable {
         return fresh;
     }
 
+    /** Connections waiting to be borrowed. */
+    int idle() {
+        return idle.size();
+    }
+
     /** Returns a connection in its initial state (live view, no open transaction). */
     void giveBack(Connection c) {
         try (Statement s = c.createStatement()) {

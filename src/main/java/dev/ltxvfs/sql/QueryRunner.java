@@ -120,6 +120,34 @@ public final class QueryRunner {
         });
     }
 
+    /**
+     * Opens a connection of {@code database} before any query asks, on a worker, as its first query
+     * would (lease, connection, pinned snapshot) and reads its schema, then leaves it in the pool: the
+     * first query then pays only for its own pages. Call it once the index is built. Best effort:
+     * skipped while half the workers are busy (many databases at once must not crowd out queries) or
+     * when the pool already holds a connection; a failure is left for the first query to report.
+     */
+    public CompletableFuture<Void> openAhead(String database) {
+        if (workers.active() + workers.queued() >= Math.max(1, workers.workers() / 2)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return workers.submit(() -> {
+            try (Lease lease = acquire(database)) {
+                if (pool(lease).idle() > 0) {
+                    return null;
+                }
+                try (Session s = Session.open(this, database, null, false, null)) {
+                    s.timed(x -> {
+                        try (Rows rows = x.execute("SELECT count(*) FROM sqlite_schema", null, null)) {
+                            return rows.fetch(1);
+                        }
+                    });
+                }
+            }
+            return null;
+        });
+    }
+
     /** Declared types for a REST answer: an expression's is "". */
     public static List<String> types(Rows rows) {
         return rows.declTypes().stream().map(t -> t == null ? "" : t).toList();

@@ -59,7 +59,7 @@ public final class ReadPathBench {
     static final int REFERENCE_WARM_REPS = 5;
 
     static final Map<String, String> QUERIES = new LinkedHashMap<>();
-    /** BENCH_QUERIES: names of the cold queries to run, comma-separated (all by default). */
+    /** BENCH_QUERIES: names of the queries to run, cold and warm, comma-separated (all by default). */
     static final List<String> ONLY = Arrays.stream(System.getenv().getOrDefault("BENCH_QUERIES", "").split(","))
             .map(String::trim).filter(x -> !x.isEmpty()).toList();
     /** BENCH_WARM=0 skips the warm table. */
@@ -472,7 +472,7 @@ public final class ReadPathBench {
         try (Connection o = DriverManager.getConnection("jdbc:sqlite:file:bench-warm?vfs=litestream");
                 Connection p = DriverManager.getConnection("jdbc:sqlite:" + db)) {
             for (var q : QUERIES.entrySet()) {
-                if (q.getKey().startsWith("open")) {
+                if (q.getKey().startsWith("open") || !selected(q.getKey())) {
                     continue;
                 }
                 check("ltxvfs warm", q.getKey(), rows(o, q.getValue()), plainAnswers.get(q.getKey()));

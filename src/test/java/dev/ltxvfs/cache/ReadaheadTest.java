@@ -46,6 +46,28 @@ class ReadaheadTest {
     }
 
     @Test
+    void aScanThatRunsFromCachedPagesIntoColdOnesStartsReadingAheadAtTheColdOnes() throws Exception {
+        int n = 4000;
+        snapshot(dir, n);
+        try (LocalDirStore local = new LocalDirStore(dir)) {
+            IndexSnapshot s = open(local);
+            RecordingStore store = new RecordingStore(local);
+            PageCache cache = new PageCache(256L << 20, 1 << 20);
+            ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
+            for (int p = 1; p <= n / 2; p++) {
+                pages.page(s, p, null); // the first half cached, in demand runs only
+            }
+            int before = store.reads.size();
+            ReadStream stream = pages.newStream();
+            for (int p = 1; p <= n; p++) { // warm hits (not followed), then the cold half
+                assertThat(pages.page(s, p, stream)).isEqualTo(ReplicaFixture.page(PAGE, p, 1));
+            }
+            // Demand runs alone would take one read per 16 pages of the cold half: readahead takes far fewer.
+            assertThat(store.reads.size() - before).isLessThan(n / 2 / 16 / 2);
+        }
+    }
+
+    @Test
     void aPointLookupPatternStartsNoReadahead() throws Exception {
         snapshot(dir, 2000);
         try (LocalDirStore local = new LocalDirStore(dir)) {

@@ -3,6 +3,7 @@ package dev.ltxvfs.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ltxvfs.vfs.Lease;
 import dev.ltxvfs.vfs.Ltxvfs;
 import dev.ltxvfs.writer.ReplicaWriter;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,6 +144,62 @@ class QueryRunnerTest {
             running.add(busy.query(new QueryRequest(DB, SLOW, null, null, null)));
             assertThat(failure(busy, DB, "SELECT 1", null)).isEqualTo(QueryException.Kind.OVERLOADED);
             running.forEach(f -> f.exceptionally(e -> null).join());
+        }
+    }
+
+    @Test
+    void openAheadLeavesOneConnectionTheFirstQueryTakes() throws Exception {
+        String db = "runner-ahead";
+        Ltxvfs.register(db, "file://" + dir.resolve("replica"));
+        try {
+            runner.openAhead(db).join();
+            assertThat(idle(db)).isEqualTo(1);
+            runner.openAhead(db).join(); // one is enough
+            assertThat(idle(db)).isEqualTo(1);
+            assertThat(runner.query(new QueryRequest(db, "SELECT count(*) FROM t", null, null, null)).join().rows().getFirst()[0])
+                    .isEqualTo(500);
+            assertThat(idle(db)).as("the query took that connection and gave it back, opening none").isEqualTo(1);
+        } finally {
+            Ltxvfs.unregister(db);
+        }
+    }
+
+    @Test
+    void openAheadStandsAsideWhileHalfTheWorkersAreBusy() throws Exception {
+        String db = "runner-ahead-busy";
+        Ltxvfs.register(db, "file://" + dir.resolve("replica"));
+        CountDownLatch hold = new CountDownLatch(1);
+        try (WorkerPool two = new WorkerPool(2, 2)) {
+            QueryRunner r = new QueryRunner(Ltxvfs.registry(), two, Duration.ofSeconds(5), 10);
+            CompletableFuture<Object> busy = two.submit(() -> {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+            while (two.active() == 0) {
+                Thread.onSpinWait();
+            }
+            r.openAhead(db).join();
+            assertThat(idle(db)).isZero();
+            hold.countDown();
+            busy.join();
+            while (two.active() > 0) {
+                Thread.onSpinWait();
+            }
+            r.openAhead(db).join();
+            assertThat(idle(db)).isEqualTo(1);
+        } finally {
+            hold.countDown();
+            Ltxvfs.unregister(db);
+        }
+    }
+
+    static int idle(String db) throws Exception {
+        try (Lease lease = Ltxvfs.registry().acquire(db)) {
+            return QueryRunner.pool(lease).idle();
         }
     }
 }
