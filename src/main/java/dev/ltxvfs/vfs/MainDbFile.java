@@ -107,7 +107,19 @@ final class MainDbFile {
      * rest and answers SQLITE_IOERR_SHORT_READ, as SQLite expects.
      */
     int read(MemorySegment dst, int amt, long offset) throws IOException {
-        ReplicaView v = view();
+        ReplicaView v = pinned;
+        if (v != null) {
+            return read(v, dst, amt, offset);
+        }
+        // Outside a read transaction (SQLite reads the header before it locks): the lease is held
+        // through the read, or the registry could close the database (max-open, idle) under it.
+        try (Lease l = registry.acquireFile(name)) {
+            ReplicaView h = historical;
+            return read(h != null ? h : l.database().current(), dst, amt, offset);
+        }
+    }
+
+    private int read(ReplicaView v, MemorySegment dst, int amt, long offset) throws IOException {
         int pageSize = v.pageSize();
         long size = v.pageCount() * pageSize;
         int done = 0;
