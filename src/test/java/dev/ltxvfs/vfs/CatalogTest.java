@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ltxvfs.cache.PageCache;
 import dev.ltxvfs.store.CatalogStore;
+import dev.ltxvfs.store.ForwardingStore;
+import dev.ltxvfs.store.LtxFileInfo;
 import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.store.S3Options;
 import dev.ltxvfs.testing.S3ProxyServer;
 import dev.ltxvfs.testing.SqlRows;
 import dev.ltxvfs.testing.Tenants;
 import dev.ltxvfs.writer.ReplicaWriter;
+import io.smallrye.mutiny.Uni;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -26,7 +29,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,6 +173,49 @@ class CatalogTest {
         }
         assertThat(queryMany()).isEmpty(); // 8 threads over 67 databases, 10 open at most between queries
         assertThat(registry.openCount()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void aReadBeforeTheFirstLockKeepsItsDatabaseOpenWhileMaxOpenClosesOthers() throws Exception {
+        // SQLite reads the header of page 1 when it opens a file, before its first lock. The first page
+        // read of t-000 waits at a gate while t-001 opens: with max-open 1 that closes every catalog
+        // database no lease holds, so the waiting read must hold one of its own.
+        CountDownLatch waiting = new CountDownLatch(1);
+        CountDownLatch open = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        registry = new DatabaseRegistry(new PageCache(32 << 20),
+                new RegistryLimits(Duration.ofMinutes(10), 1, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(20)));
+        Ltxvfs.use(registry);
+        LitestreamVfs.register();
+        registry.addCatalog("tenants", localCatalog(), Polling.onDemand(POLL), (name, replica) ->
+                new ReplicaDatabase(name, !name.equals(Tenants.name(0)) ? replica : new ForwardingStore(replica) {
+                    @Override
+                    public Uni<byte[]> read(LtxFileInfo file, long offset, int length) {
+                        boolean pageRead = offset + length < file.size(); // not the index at the tail
+                        if (!pageRead || !armed.getAndSet(false)) {
+                            return delegate.read(file, offset, length);
+                        }
+                        waiting.countDown();
+                        return Uni.createFrom().completionStage(CompletableFuture.runAsync(() -> {
+                            try {
+                                open.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        })).chain(() -> delegate.read(file, offset, length));
+                    }
+                }, registry.cache(), Duration.ofSeconds(20), Duration.ofSeconds(20)));
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<String>> first = reader.submit(() -> query(Tenants.name(0), "SELECT id, name FROM t"));
+            assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(query(Tenants.name(1), "SELECT id, name FROM t")).containsExactly(Tenants.answer(1));
+            open.countDown();
+            assertThat(first.get(20, TimeUnit.SECONDS)).containsExactly(Tenants.answer(0));
+        } finally {
+            open.countDown();
+            reader.shutdown();
+        }
     }
 
     @Test
