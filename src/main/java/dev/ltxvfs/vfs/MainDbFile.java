@@ -14,7 +14,9 @@ import java.util.Locale;
  * <p>The connection holds a name, not a database: each read transaction takes a {@link Lease}
  * from the registry at SHARED and gives it back at unlock, so the registry never closes a
  * database under a running read, and a connection outlives its database being closed and
- * opened again. Outside a transaction (a PRAGMA) a lease is held only for the call.
+ * opened again. Outside a transaction (a PRAGMA) a lease is held only for the call. What the
+ * connection keeps between transactions (its point-in-time view, its read stream) belongs to the
+ * database instance it came from, so after a close and reopen it is made again from the new one.
  *
  * <p>SQLite drives a connection from one thread at a time, so the fields need visibility across
  * threads (a pooled connection moves between workers) but no locking.
@@ -26,12 +28,16 @@ final class MainDbFile {
     /** The lease and view pinned for the current read transaction; null outside one. */
     private volatile Lease lease;
     private volatile ReplicaView pinned;
-    /** The point-in-time view chosen by PRAGMA litestream_time; null means live. */
-    private volatile ReplicaView historical;
+    /** The point-in-time view chosen by PRAGMA litestream_time (or _txid), with its database; null means live. */
+    private volatile Historical historical;
     private volatile String historicalTime;
     private volatile int lock = SqliteCodes.LOCK_NONE;
     /** This connection's sequential-read tracker, from its database at the first lock: readahead follows its scans. */
     private volatile ReadStream stream;
+    private volatile VfsDatabase streamOwner;
+
+    /** A past view and the open database it reads through. */
+    private record Historical(VfsDatabase owner, ReplicaView view) {}
 
     MainDbFile(DatabaseRegistry registry, String name) {
         this.registry = registry;
@@ -43,13 +49,27 @@ final class MainDbFile {
         if (v != null) {
             return v;
         }
-        v = historical;
-        if (v != null) {
-            return v;
-        }
         try (Lease l = registry.acquireFile(name)) {
-            return l.database().current();
+            return viewOf(l.database());
         }
+    }
+
+    /**
+     * The view this connection reads from {@code db}: live, or its past view. A past view taken
+     * from an instance since closed (idle, max-open) would read through a closed store, so it is
+     * rebuilt from {@code db} at exactly the same TXID (or fails saying the replica no longer
+     * reaches it).
+     */
+    private ReplicaView viewOf(VfsDatabase db) throws IOException {
+        Historical h = historical;
+        if (h == null) {
+            return db.current();
+        }
+        if (h.owner() != db) {
+            h = new Historical(db, db.atTxid(h.view().txid()));
+            historical = h;
+        }
+        return h.view();
     }
 
     /** xLock: taking SHARED pins the view this read transaction will see; writes are refused. */
@@ -60,11 +80,11 @@ final class MainDbFile {
         if (lock == SqliteCodes.LOCK_NONE && level >= SqliteCodes.LOCK_SHARED) {
             Lease l = registry.acquireForRead(name);
             try {
-                ReplicaView h = historical;
-                pinned = h != null ? h : l.database().current();
+                pinned = viewOf(l.database());
                 lease = l;
-                if (stream == null) {
+                if (streamOwner != l.database()) {
                     stream = l.database().newStream();
+                    streamOwner = l.database();
                 }
             } catch (IOException | RuntimeException e) {
                 l.close();
@@ -109,17 +129,17 @@ final class MainDbFile {
     int read(MemorySegment dst, int amt, long offset) throws IOException {
         ReplicaView v = pinned;
         if (v != null) {
-            return read(v, dst, amt, offset);
+            return read(v, stream, dst, amt, offset);
         }
         // Outside a read transaction (SQLite reads the header before it locks): the lease is held
         // through the read, or the registry could close the database (max-open, idle) under it.
+        // Such reads are single pages (the header), so they follow no stream.
         try (Lease l = registry.acquireFile(name)) {
-            ReplicaView h = historical;
-            return read(h != null ? h : l.database().current(), dst, amt, offset);
+            return read(viewOf(l.database()), null, dst, amt, offset);
         }
     }
 
-    private int read(ReplicaView v, MemorySegment dst, int amt, long offset) throws IOException {
+    private int read(ReplicaView v, ReadStream stream, MemorySegment dst, int amt, long offset) throws IOException {
         int pageSize = v.pageSize();
         long size = v.pageCount() * pageSize;
         int done = 0;
@@ -215,11 +235,11 @@ final class MainDbFile {
         } catch (NumberFormatException e) {
             return PragmaResult.error("litestream_txid takes a TXID of 16 hex digits, not '" + value + "'");
         }
-        ReplicaView h = historical;
+        Historical h = historical;
         // A failure throws here, before anything changes: the previous view stays.
-        if (h == null || h.txid() != txid) {
-            try (Lease l = registry.acquireFile(name)) {
-                historical = l.database().atTxid(txid);
+        try (Lease l = registry.acquireFile(name)) {
+            if (h == null || h.owner() != l.database() || h.view().txid() != txid) {
+                historical = new Historical(l.database(), l.database().atTxid(txid));
             }
         }
         historicalTime = null; // reported from the pinned view's own timestamp
@@ -237,8 +257,8 @@ final class MainDbFile {
         ReplicaView v;
         try (Lease l = registry.acquireFile(name)) {
             v = l.database().at(when);
+            historical = new Historical(l.database(), v);
         }
-        historical = v;
         historicalTime = DateTimeFormatter.ISO_INSTANT.format(v.timestamp());
         return PragmaResult.ok(historicalTime);
     }

@@ -110,8 +110,10 @@ public final class BucketBench {
     static void cold(DatabaseRegistry r, CountingProxy wire, int tenants, int delayMs) throws Exception {
         System.out.printf("%n== cold: first answer from a never-opened database (%d ms per request at the proxy)%n", delayMs);
         List<Double> times = new ArrayList<>();
-        for (int k = 0; k < 7; k++) {
-            int i = tenants - 1 - k * 37;
+        // Seven never-opened tenants spread over the bucket, from its end (any TENANTS >= 1).
+        int samples = Math.min(7, tenants);
+        for (int k = 0; k < samples; k++) {
+            int i = tenants - 1 - k * (tenants / samples);
             CountingProxy.Counts before = wire.snapshot();
             long n0 = System.nanoTime();
             String got = ask(i);

@@ -223,15 +223,35 @@ class CatalogTest {
         serve(localCatalog(), 1000, Duration.ofMillis(300));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:t-007?vfs=litestream")) {
             assertThat(SqlRows.rows(c, "SELECT id, name FROM t")).containsExactly(Tenants.answer(7));
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (registry.openCount() > 0 && System.nanoTime() < end) {
-                Thread.sleep(50);
-            }
-            assertThat(registry.openCount()).isZero();
+            awaitAllClosed();
             // The connection holds a name, not a database: its next read transaction opens it again.
             assertThat(SqlRows.rows(c, "SELECT id, name FROM t")).containsExactly(Tenants.answer(7));
             assertThat(registry.openCount()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aConnectionPinnedToATxidKeepsReadingItAfterItsDatabaseClosesAndReopens() throws Exception {
+        serve(localCatalog(), 1000, Duration.ofMillis(300));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:t-009?vfs=litestream")) {
+            String txid = SqlRows.rows(c, "PRAGMA litestream_txid").get(0);
+            assertThat(SqlRows.rows(c, "PRAGMA litestream_txid = '" + txid + "'")).containsExactly(txid);
+            awaitAllClosed();
+            // The pinned view came from the instance that closed; the table's page was never read.
+            assertThat(SqlRows.rows(c, "SELECT id, name FROM t")).containsExactly(Tenants.answer(9));
+            assertThat(SqlRows.rows(c, "PRAGMA litestream_txid")).containsExactly(txid);
+            awaitAllClosed();
+            assertThat(SqlRows.rows(c, "PRAGMA litestream_time = 'latest'")).containsExactly("latest");
+            assertThat(SqlRows.rows(c, "SELECT count(*) FROM t")).containsExactly("1");
+        }
+    }
+
+    private void awaitAllClosed() throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (registry.openCount() > 0 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertThat(registry.openCount()).isZero();
     }
 
     @Test
