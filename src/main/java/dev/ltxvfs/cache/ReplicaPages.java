@@ -2,6 +2,7 @@ package dev.ltxvfs.cache;
 
 import dev.ltxvfs.index.FrameLocation;
 import dev.ltxvfs.index.IndexSnapshot;
+import dev.ltxvfs.ltx.LtxFrames;
 import dev.ltxvfs.store.ReplicaStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -33,6 +34,7 @@ public final class ReplicaPages implements AutoCloseable {
     private volatile Hydration hydration;
 
     public ReplicaPages(PageCache cache, ReplicaStore store, Duration readDeadline) {
+        LtxFrames.loadInBackground(); // while the index is built: the first page read needs it
         this.cache = cache;
         this.handle = cache.register(store);
         this.deadline = readDeadline;

@@ -2,6 +2,7 @@ package dev.ltxvfs.ltx;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -27,10 +28,34 @@ public final class LtxFrames {
     /** The shortest frame: a v3 header and a one-byte block. */
     public static final int MIN_FRAME_SIZE = V3_HEADER_SIZE + 1;
 
-    // Thread-safe and stateless; one instance serves every caller.
-    private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
+    private static final AtomicBoolean LOADING = new AtomicBoolean();
 
     private LtxFrames() {}
+
+    /**
+     * The LZ4 decompressor, made on first use: loading lz4-java's native library takes 40-55 ms
+     * (165 ms measured on a busy 2-core machine), which the first page read of a process would wait for.
+     */
+    private static final class Lz4 {
+        // Thread-safe and stateless; one instance serves every caller.
+        static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
+    }
+
+    /**
+     * Makes the decompressor on a background thread, once per process: call it when a database
+     * starts opening, so that it is ready by the first page read.
+     */
+    public static void loadInBackground() {
+        if (LOADING.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("ltxvfs-lz4-load").start(() -> {
+                try {
+                    Objects.requireNonNull(Lz4.DECOMPRESSOR);
+                } catch (RuntimeException | LinkageError e) {
+                    // the first page read meets it again and reports it
+                }
+            });
+        }
+    }
 
     /** Largest LZ4 block a page of this size can compress to (LZ4_compressBound). */
     public static int maxCompressedSize(int pageSize) {
@@ -120,7 +145,7 @@ public final class LtxFrames {
     static int decompress(byte[] src, int off, int len, byte[] dst, int dstOff, int maxOut, String source)
             throws LtxFormatException {
         try {
-            return DECOMPRESSOR.decompress(src, off, len, dst, dstOff, maxOut);
+            return Lz4.DECOMPRESSOR.decompress(src, off, len, dst, dstOff, maxOut);
         } catch (LZ4Exception | IndexOutOfBoundsException e) {
             throw new LtxFormatException(source, "corrupt LZ4 block (" + len + " bytes): " + e.getMessage(), e);
         }
