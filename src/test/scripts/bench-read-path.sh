@@ -17,6 +17,9 @@
 # (each cold run's GETs after ready as the proxy saw them: server time beyond the delay, transfer,
 # and the client's time between one GET's last byte and the next GET). With the index lookup, the
 # chain floor: 14 dependent 64 KiB GETs through the same proxy and S3 client in a warm JVM.
+# BENCH_CHILD_OPTS (more JVM options for our cold child, e.g. -XX:StartFlightRecording=filename=x.jfr).
+# Each cold run of ours also prints the CPU of the child, S3Proxy and the bench JVM (the counting
+# proxy) over the run, and, when hydrating the whole database, when hydration ended after ready.
 # Each of ours' cold runs is printed as it ends (GETs, time after ready), then the best of BENCH_REPS.
 # Needs what the tests need: the reference extension (fetched by reference-vfs.sh) and S3Proxy.
 set -euo pipefail

@@ -7,6 +7,8 @@ import dev.ltxvfs.store.ReplicaStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One ranged read of frames of one file, in offset order (gaps between them are read and
@@ -31,35 +33,71 @@ final class FrameFetch {
         return frames.getLast().frame().end() - frames.getFirst().frame().offset();
     }
 
-    static CompletableFuture<Void> start(ReplicaStore store, int pageSize, List<Claimed> frames, Settle settle) {
+    /** The bytes of one read, from file offset {@code start}: any of its frames can be decoded from it. */
+    record Body(byte[] bytes, long start, int pageSize, String source) {
+        byte[] decode(FrameLocation f) throws IOException {
+            byte[] page = new byte[pageSize];
+            LtxFrames.decodePage(bytes, (int) (f.offset() - start), f.size(), f.pgno(), pageSize, page, 0, source);
+            return page;
+        }
+    }
+
+    /**
+     * Reads {@code frames} and decodes them on {@code decodeOn}. A hydration claim among them is
+     * given the read's bytes as soon as they are in ({@link Claim#body}); a frame whose claim is
+     * settled by then (a reader decoded it from those bytes) is skipped.
+     */
+    static CompletableFuture<Void> start(ReplicaStore store, int pageSize, List<Claimed> frames, Settle settle,
+            Executor decodeOn) {
         LtxFileInfo file = frames.getFirst().frame().file();
         long start = frames.getFirst().frame().offset();
         CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Body> arrived = new CompletableFuture<>();
+        for (Claimed c : frames) {
+            if (c.future().kind == Claim.Kind.HYDRATION) {
+                c.future().body = arrived;
+            }
+        }
         try {
             store.read(file, start, (int) span(frames)).subscribe().with(
                     bytes -> {
-                        decodeAll(store, file, pageSize, frames, bytes, start, settle);
-                        done.complete(null);
+                        Body body = new Body(bytes, start, pageSize, store.location() + " " + file);
+                        arrived.complete(body); // readers racing this read take their pages first
+                        run(decodeOn, () -> {
+                            decodeAll(frames, body, settle);
+                            done.complete(null);
+                        });
                     },
                     e -> {
+                        arrived.completeExceptionally(e);
                         failAll(store, file, frames, e, settle);
                         done.complete(null);
                     });
         } catch (RuntimeException e) { // a store that throws instead of failing the Uni
+            arrived.completeExceptionally(e);
             failAll(store, file, frames, e, settle);
             done.complete(null);
         }
         return done;
     }
 
-    private static void decodeAll(ReplicaStore store, LtxFileInfo file, int pageSize, List<Claimed> frames, byte[] bytes,
-            long start, Settle settle) {
-        String source = store.location() + " " + file;
+    /** On {@code executor}, or here when it takes no more work (it is shut down): a claim must always settle. */
+    private static void run(Executor executor, Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    private static void decodeAll(List<Claimed> frames, Body body, Settle settle) {
         for (Claimed c : frames) {
-            FrameLocation f = c.frame();
-            byte[] page = new byte[pageSize];
+            if (c.future().isDone()) {
+                continue; // a reader decoded it from these bytes first
+            }
+            byte[] page;
             try {
-                LtxFrames.decodePage(bytes, (int) (f.offset() - start), f.size(), f.pgno(), pageSize, page, 0, source);
+                page = body.decode(c.frame());
             } catch (IOException | RuntimeException e) {
                 settle.settle(c, null, e);
                 continue;

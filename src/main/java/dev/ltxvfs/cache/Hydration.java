@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,8 +28,8 @@ import org.jboss.logging.Logger;
  * {@link #GET_BYTES}, at most the readahead budget in flight ({@link #concurrency}).
  *
  * <p>The whole-database passes never stand in a query's way: their claims are of kind {@link Claim.Kind#HYDRATION},
- * which a random demand miss does not wait for (it reads the page itself; a sequential reader
- * rides along), and pages cached or in flight are skipped. A failed GET leaves its pages to demand reads; one more pass retries what
+ * which a random demand miss does not wait for alone (it reads the page itself and takes hydration's
+ * bytes if they come first; a sequential reader rides along), and pages cached or in flight are skipped. A failed GET leaves its pages to demand reads; one more pass retries what
  * is still missing. A vanished file (compaction) ends the pass; the next one follows the state
  * the database holds then, and if that is still the same, hydration stops. {@link #stop} ends it
  * at the next GET.
@@ -69,16 +73,36 @@ final class Hydration {
     }
 
     private void run() {
+        // Hydration's pages are decoded on one thread of its own, not on the store's completion
+        // threads: there they would queue a query's own GETs behind hydration's decoding, and take
+        // every core at once. A platform thread: a virtual one would hold a carrier the stores'
+        // request starts need for the whole of a 4 MiB GET's decoding.
+        ExecutorService decoder = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("ltxvfs-hydrate-decode-" + handle.id()).factory());
+        try {
+            run(decoder);
+        } finally {
+            decoder.shutdown(); // a decode still queued runs; one arriving later runs on its read's thread
+        }
+    }
+
+    private void run(Executor decoder) {
         try {
             IndexSnapshot s = current.get();
             HydrateMode.Reach reach = s == null ? HydrateMode.Reach.SCHEMA : mode.reach(s, cache);
             if (s != null) {
                 HotSet hot = new HotSet(cache, handle, s, waitNanos, () -> stopped);
-                List<Integer> roots = hot.schema();
-                // Not before a whole-database read: that reads these pages in its large GETs anyway,
-                // and adds no small ones of its own.
-                if (reach == HydrateMode.Reach.HOT_SET) {
-                    hot.trees(roots, HotSet.budgetBytes(cache));
+                if (reach == HydrateMode.Reach.WHOLE) {
+                    // Beside the whole-database read, not before it: its first GET is large and slower
+                    // than the schema's small ones the first query needs, but it need not wait for them.
+                    Thread.ofVirtual().name("ltxvfs-hydrate-schema-" + handle.id()).start(() -> schema(hot));
+                } else {
+                    List<Integer> roots = hot.schema();
+                    // Not before a whole-database read: that reads these pages in its large GETs anyway,
+                    // and adds no small ones of its own.
+                    if (reach == HydrateMode.Reach.HOT_SET) {
+                        hot.trees(roots, HotSet.budgetBytes(cache));
+                    }
                 }
             }
             if (reach != HydrateMode.Reach.WHOLE) {
@@ -86,7 +110,7 @@ final class Hydration {
             }
             whole = true;
             for (int pass = 0; pass < PASSES && !stopped && s != null; pass++) {
-                if (pass(s)) {
+                if (pass(s, decoder)) {
                     return;
                 }
                 IndexSnapshot next = current.get();
@@ -99,6 +123,14 @@ final class Hydration {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.debugf("hydration of %s stopped: %s", handle.store().location(), e);
+        }
+    }
+
+    private void schema(HotSet hot) {
+        try {
+            hot.schema();
+        } catch (RuntimeException e) {
+            LOG.debugf("reading the schema of %s ahead stopped: %s", handle.store().location(), e);
         }
     }
 
@@ -116,13 +148,16 @@ final class Hydration {
      * whatever is left at the end in one read per file: the snapshot is read in page order, and a
      * small file holding pages all over the database costs one GET, not one per chunk.
      */
-    private boolean pass(IndexSnapshot s) throws InterruptedException {
+    private boolean pass(IndexSnapshot s, Executor decoder) throws InterruptedException {
         int lock = LtxHeader.lockPage(s.pageSize());
         total = s.commit() - (lock <= s.commit() ? 1 : 0);
         done.set(0);
         gone = false;
         int concurrency = concurrency(cache);
-        Semaphore permits = new Semaphore(concurrency);
+        // GETs in flight, and GETs not yet decoded (in flight, or in and waiting for the decoder):
+        // the next GET goes out as soon as one is in, so decoding (slower than the network on a
+        // small machine) does not hold the downloads back, whose bytes a query can already take.
+        Permits permits = new Permits(new Semaphore(concurrency), new Semaphore(2 * concurrency));
         AtomicLong failed = new AtomicLong();
         Map<LtxFileInfo, List<FrameLocation>> gathered = new LinkedHashMap<>();
         int step = Math.max(1, GET_BYTES / s.pageSize());
@@ -134,7 +169,7 @@ final class Hydration {
                 List<FrameLocation> inFile = gathered.computeIfAbsent(f.file(), k -> new ArrayList<>());
                 // A file's frames ascend with their pages: the read spans from its first to this one.
                 if (!inFile.isEmpty() && f.end() - inFile.getFirst().offset() > GET_BYTES) {
-                    read(s, inFile, permits, failed);
+                    read(s, inFile, permits, failed, decoder);
                     inFile = new ArrayList<>();
                     gathered.put(f.file(), inFile);
                 }
@@ -145,10 +180,10 @@ final class Hydration {
             if (stopped || gone) {
                 break;
             }
-            read(s, rest, permits, failed);
+            read(s, rest, permits, failed, decoder);
         }
-        permits.acquire(concurrency); // every GET of the pass is over
-        permits.release(concurrency);
+        permits.undecoded.acquire(2 * concurrency); // every GET of the pass is over
+        permits.undecoded.release(2 * concurrency);
         return failed.get() == 0 && !gone && !stopped;
     }
 
@@ -156,26 +191,39 @@ final class Hydration {
      * GETs in flight: as many as the readahead budget holds (8 by default, at most 16). On a 2-core
      * machine at 20 ms per request, a 66 MiB database was in the cache 0.66-0.76 s after its index
      * with 8, 0.73-0.86 s with 4 (bench-read-path.sh, hydrate on); decoding, not the network, bounds
-     * it there, and a query right after the index is ready is answered about when hydration ends.
+     * it there. A query takes its pages from hydration's bytes as soon as they are in, so what it
+     * waits for is the downloads, which therefore do not wait for the decoding.
      */
     static int concurrency(PageCache cache) {
         return (int) Math.max(1, Math.min(16, cache.readaheadBudgetBytes() / GET_BYTES));
     }
 
+    private record Permits(Semaphore sending, Semaphore undecoded) {
+    }
+
     /** Claims the frames of one file nobody has, right before reading them (a claim is always a GET in flight). */
-    private void read(IndexSnapshot s, List<FrameLocation> frames, Semaphore permits, AtomicLong failed)
-            throws InterruptedException {
-        permits.acquire();
+    private void read(IndexSnapshot s, List<FrameLocation> frames, Permits permits, AtomicLong failed,
+            Executor decoder) throws InterruptedException {
+        permits.undecoded.acquire();
+        permits.sending.acquire();
         List<FrameFetch.Claimed> claimed = cache.claimAll(handle, frames, Claim.Kind.HYDRATION);
         done.addAndGet(frames.size() - claimed.size()); // cached, or fetched by someone else
         List<List<FrameFetch.Claimed>> ranges = FrameRanges.of(claimed, GET_BYTES, MAX_GAP);
         if (ranges.isEmpty()) {
-            permits.release();
+            permits.sending.release();
+            permits.undecoded.release();
             return;
         }
+        AtomicInteger arriving = new AtomicInteger(ranges.size());
         AtomicInteger left = new AtomicInteger(ranges.size());
         for (List<FrameFetch.Claimed> range : ranges) {
-            cache.fetch(handle, s.pageSize(), range).whenComplete((v, e) -> {
+            CompletableFuture<Void> fetch = cache.fetch(handle, s.pageSize(), range, decoder);
+            range.getFirst().future().body.whenComplete((b, e) -> {
+                if (arriving.decrementAndGet() == 0) {
+                    permits.sending.release();
+                }
+            });
+            fetch.whenComplete((v, e) -> {
                 for (FrameFetch.Claimed c : range) {
                     if (c.future().state() == Future.State.SUCCESS) {
                         done.incrementAndGet();
@@ -187,7 +235,7 @@ final class Hydration {
                     }
                 }
                 if (left.decrementAndGet() == 0) {
-                    permits.release();
+                    permits.undecoded.release();
                 }
             });
         }

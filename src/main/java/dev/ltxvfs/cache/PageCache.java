@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Memory: decoded pages, cached or fetched ahead and not yet read, stay within {@code maxBytes}
  * (those fetched ahead take up to the readahead budget of it). Compressed bytes of GETs in
- * flight are not counted: up to the readahead budget per database that is scanning, and as
- * much again per database being hydrated.
+ * flight are not counted: up to the readahead budget per database that is scanning, and twice
+ * as much per database being hydrated (in flight, and received but not yet decoded).
  *
  * <p>Pages handed out are shared: do not modify them.
  */
@@ -180,9 +180,7 @@ public final class PageCache {
                 return found;
             }
             misses.increment();
-            mine = new Claim(Claim.Kind.DEMAND); // our own read, not registered: hydration's lands too
-            fetch(store, snapshot.pageSize(), List.of(new FrameFetch.Claimed(key, frame, mine)));
-            return mine;
+            return raceHydration(store, snapshot.pageSize(), new FrameFetch.Claimed(key, frame, found));
         }
         misses.increment();
         List<FrameFetch.Claimed> run = new ArrayList<>();
@@ -204,6 +202,63 @@ public final class PageCache {
         readaheadPages.add(run.size() - 1);
         fetch(store, snapshot.pageSize(), run);
         return mine;
+    }
+
+    /**
+     * A page hydration is fetching, for a reader that must not wait behind hydration: decoded from
+     * hydration's bytes if they are in, else whichever comes first, its own GET (not registered:
+     * hydration's lands too) or hydration's bytes. A big hydration GET may arrive before a new small
+     * one would (it was sent earlier); it may also be queued behind others: the reader takes both
+     * chances, and the failure of hydration's never fails it.
+     */
+    private CompletableFuture<byte[]> raceHydration(StoreHandle store, int pageSize, FrameFetch.Claimed theirs) {
+        CompletableFuture<FrameFetch.Body> body = theirs.future().body;
+        if (body != null && body.state() == java.util.concurrent.Future.State.SUCCESS) {
+            byte[] page = takeFrom(theirs, body.resultNow());
+            if (page != null) {
+                return CompletableFuture.completedFuture(page);
+            }
+        }
+        Claim mine = new Claim(Claim.Kind.DEMAND);
+        fetch(store, pageSize, List.of(new FrameFetch.Claimed(theirs.key(), theirs.frame(), mine)));
+        if (body == null) {
+            return mine; // hydration's GET has not started
+        }
+        CompletableFuture<byte[]> first = new CompletableFuture<>();
+        mine.whenComplete((page, e) -> {
+            if (e == null) {
+                first.complete(page);
+            } else {
+                first.completeExceptionally(e);
+            }
+        });
+        body.thenAccept(b -> {
+            byte[] page = takeFrom(theirs, b);
+            if (page != null) {
+                first.complete(page);
+            }
+        });
+        return first;
+    }
+
+    /**
+     * The page of a hydration claim, decoded from its GET's bytes now and settled (hydration's own
+     * decoding then skips it); null if it does not decode (hydration's decoding fails it, the
+     * reader's own GET decides).
+     */
+    private byte[] takeFrom(FrameFetch.Claimed theirs, FrameFetch.Body body) {
+        Claim c = theirs.future();
+        if (c.isDone()) {
+            return c.state() == java.util.concurrent.Future.State.SUCCESS ? c.resultNow() : null;
+        }
+        byte[] page;
+        try {
+            page = body.decode(theirs.frame());
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        settle(theirs, page, null);
+        return page;
     }
 
     /** Claims, as {@code kind}, every frame of {@code frames} that is neither cached nor in flight. */
@@ -230,11 +285,16 @@ public final class PageCache {
         return page != null ? CompletableFuture.completedFuture(page) : c;
     }
 
-    /** One ranged read of claimed frames of one file, in offset order. */
+    /** One ranged read of claimed frames of one file, in offset order, decoded where the read completes. */
     CompletableFuture<Void> fetch(StoreHandle store, int pageSize, List<FrameFetch.Claimed> frames) {
+        return fetch(store, pageSize, frames, Runnable::run);
+    }
+
+    /** One ranged read of claimed frames of one file, in offset order, decoded on {@code decodeOn}. */
+    CompletableFuture<Void> fetch(StoreHandle store, int pageSize, List<FrameFetch.Claimed> frames, Executor decodeOn) {
         fetches.increment();
         fetchedBytes.add(FrameFetch.span(frames));
-        return FrameFetch.start(store.store(), pageSize, frames, this::settle);
+        return FrameFetch.start(store.store(), pageSize, frames, this::settle, decodeOn);
     }
 
     /**

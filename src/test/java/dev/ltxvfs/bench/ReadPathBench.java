@@ -69,6 +69,10 @@ public final class ReadPathBench {
     /** BENCH_TRACE=1 prints each cold run's GETs after ready with where their time went ({@link #printTrace}). */
     static final boolean TRACE = "1".equals(System.getenv("BENCH_TRACE"));
 
+    /** BENCH_CHILD_OPTS: more JVM options for our cold child, space-separated (e.g. -XX:StartFlightRecording=...). */
+    static final List<String> CHILD_OPTS = Arrays.stream(System.getenv().getOrDefault("BENCH_CHILD_OPTS", "").split(" "))
+            .filter(x -> !x.isEmpty()).toList();
+
     static boolean selected(String query) {
         return ONLY.isEmpty() || ONLY.contains(query);
     }
@@ -370,13 +374,16 @@ public final class ReadPathBench {
 
     static Cold coldOursProcess(CountingProxy proxy, String url, String sql, Map<String, String> env) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-cp", System.getProperty("java.class.path"), ReadPathBench.class.getName(), "--cold-ours", url, sql)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager"));
+        cmd.addAll(CHILD_OPTS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ReadPathBench.class.getName(), "--cold-ours", url, sql));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().putAll(env);
         pb.environment().keySet().removeIf(k -> k.startsWith("LITESTREAM_"));
         CountingProxy.Counts before = proxy.snapshot();
+        long serverCpu = S3ProxyServer.get().cpuMillis();
+        long proxyCpu = cpuMillis();
         long t = System.nanoTime();
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -387,6 +394,18 @@ public final class ReadPathBench {
         List<String> lines = new ArrayList<>(Arrays.asList(out.split("\n")));
         double afterReady = Double.parseDouble(lines.removeFirst().replace("after-ready-ms ", ""));
         String[] window = lines.removeFirst().split(" ");
+        // hydrated-ms <ms | NaN> cpu-ms <at ready> <at the answer> <at the end>
+        String[] h = lines.removeFirst().split(" ");
+        double hydratedMs = Double.parseDouble(h[1]);
+        long cpuReady = Long.parseLong(h[3]);
+        long cpuAnswer = Long.parseLong(h[4]);
+        long cpuEnd = Long.parseLong(h[5]);
+        // CPU of the three processes on the machine's cores: the child from ready on, S3Proxy and this
+        // JVM (the counting proxy) over the child's whole run.
+        System.out.printf("    CPU: child %d ms ready->answer, %d ms in all; S3Proxy %d ms; bench JVM (proxy) %d ms; %s%n",
+                cpuAnswer - cpuReady, cpuEnd, S3ProxyServer.get().cpuMillis() - serverCpu, cpuMillis() - proxyCpu,
+                Double.isNaN(hydratedMs) ? "not hydrating the whole database"
+                        : String.format("hydrated %.0f ms after ready (child CPU ready->hydrated %d ms)", hydratedMs, cpuEnd - cpuReady));
         if (TRACE) {
             printTrace(proxy, Long.parseLong(window[1]), Long.parseLong(window[2]));
         }
@@ -432,6 +451,12 @@ public final class ReadPathBench {
                 gets.size() - overlapping, delayUs / 1e3, server / 1e3, transfer / 1e3, client / 1e3, (answeredAt - prevEnd) / 1e3);
     }
 
+    /** CPU this JVM has used so far, in ms. */
+    static long cpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
+    }
+
     /** In the child JVM: the public API, as a user would call it, then one query. */
     static void coldOurs(String url, String sql) throws Exception {
         long t = System.nanoTime();
@@ -443,19 +468,35 @@ public final class ReadPathBench {
         Thread.sleep(Long.parseLong(System.getenv().getOrDefault("BENCH_SETTLE_MS", "0")));
         double ready = (System.nanoTime() - t) / 1e6;
         long readyAt = CountingProxy.nowMicros();
+        long cpuReady = cpuMillis();
         List<String> answer;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:bench?vfs=litestream")) {
             answer = rows(c, sql);
         }
         double inner = (System.nanoTime() - t) / 1e6;
+        long answeredAt = CountingProxy.nowMicros();
+        long cpuAnswered = cpuMillis();
+        // Hydrating the whole database: when its last page is in, and the CPU this process used until then.
+        double hydrated = Double.NaN;
+        for (long end = System.nanoTime() + 20_000_000_000L; db.hydrationProgress() > 0 && System.nanoTime() < end; ) {
+            if (db.hydrationProgress() >= 100) {
+                hydrated = (System.nanoTime() - t) / 1e6 - ready;
+                break;
+            }
+            Thread.sleep(2);
+        }
         StringBuilder out = new StringBuilder("after-ready-ms " + (inner - ready) + "\n");
-        out.append("window-us ").append(readyAt).append(' ').append(CountingProxy.nowMicros()).append('\n');
+        out.append("window-us ").append(readyAt).append(' ').append(answeredAt).append('\n');
+        out.append("hydrated-ms ").append(hydrated).append(" cpu-ms ").append(cpuReady).append(' ').append(cpuAnswered)
+                .append(' ').append(cpuMillis()).append('\n');
         // Where the time inside the JVM goes (stderr, shown as the bench runs).
         System.err.printf("  ltxvfs child: register (VFS + S3 client) %.0f ms, index ready %.0f ms, answered %.0f ms"
                 + " (hydration %.1f%% then)%n", registered, ready, inner, db.hydrationProgress());
         answer.forEach(l -> out.append(l).append('\n'));
         System.out.print(out);
         System.out.flush();
+        // A flight recording (BENCH_CHILD_OPTS) is written when stopped; halt skips the hook that would.
+        jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings().forEach(jdk.jfr.Recording::stop);
         Runtime.getRuntime().halt(0); // skip shutdown work: the measurement is over
     }
 

@@ -22,22 +22,33 @@ final class RecordingStore extends ForwardingStore {
     final AtomicLong heldBytes = new AtomicLong();
     final AtomicLong maxHeldBytes = new AtomicLong();
     private volatile IntPredicate hold = length -> false;
-    private volatile CompletableFuture<Void> gate = new CompletableFuture<>();
+    private final List<Held> held = new CopyOnWriteArrayList<>();
+
+    private record Held(int length, CompletableFuture<Void> gate) {
+    }
 
     RecordingStore(ReplicaStore delegate) {
         super(delegate);
     }
 
-    /** From now on, reads whose length passes {@code which} wait for {@link #release}. */
+    /** From now on, reads whose length passes {@code which} wait for {@link #release}; those held stay held. */
     void hold(IntPredicate which) {
-        gate = new CompletableFuture<>();
         hold = which;
     }
 
     /** Lets every held read go, and stops holding. */
     void release() {
         hold = length -> false;
-        gate.complete(null);
+        release(length -> true);
+    }
+
+    /** Lets the held reads whose length passes {@code which} go. */
+    void release(IntPredicate which) {
+        for (Held h : held) {
+            if (which.test(h.length) && held.remove(h)) {
+                h.gate.complete(null);
+            }
+        }
     }
 
     @Override
@@ -47,8 +58,10 @@ final class RecordingStore extends ForwardingStore {
         if (!hold.test(length)) {
             return delegate.read(file, offset, length);
         }
+        Held h = new Held(length, new CompletableFuture<>());
+        held.add(h);
         maxHeldBytes.accumulateAndGet(heldBytes.addAndGet(length), Math::max);
-        return Uni.createFrom().completionStage(gate)
+        return Uni.createFrom().completionStage(h.gate)
                 .invoke(() -> heldBytes.addAndGet(-length))
                 .chain(() -> delegate.read(file, offset, length));
     }

@@ -88,6 +88,19 @@ public final class S3ProxyServer {
         return endpoint;
     }
 
+    /** CPU the server process has used so far (user + system, from /proc), in ms; -1 when unknown. */
+    public long cpuMillis() {
+        try {
+            String pid = java.nio.file.Files.readString(stateDir.resolve("s3proxy.pid")).trim();
+            String[] f = java.nio.file.Files.readString(Path.of("/proc", pid, "stat"))
+                    .replaceFirst("^.*\\) ", "").split(" ");
+            // After "(comm) ": state is field 3 of stat(5); utime and stime are fields 14 and 15, in ticks of 10 ms.
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public String accessKey() {
         return ACCESS_KEY;
     }
