@@ -153,8 +153,12 @@ for f in "$work"/demo/ltx/*/*.ltx; do
 done
 levels=$(ls "$work/demo/ltx" | paste -sd, -)
 
-# One counting proxy per delay, in front of S3Proxy.
+# One counting proxy per delay, in front of S3Proxy. A proxy exits when its stdin ends, which the sleep
+# feeding it does only after a day: stop the proxies (and a service left running) when this script ends.
 declare -A via
+proxies=()
+pid=
+trap 'kill ${pid:-} "${proxies[@]}" 2>/dev/null || true' EXIT
 for delay in 0 20; do
   exec {fd}< <(BENCH_DELAY_MS=$delay "$java" -cp "$root/target/test-classes" dev.ltxvfs.bench.CountingProxy "$endpoint" \
     < <(sleep 100000 2>/dev/null))
