@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ltxvfs.index.FrameLocation;
 import dev.ltxvfs.index.IndexSnapshot;
 import dev.ltxvfs.store.ReplicaStore;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,10 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -213,7 +215,7 @@ public final class PageCache {
      */
     private CompletableFuture<byte[]> raceHydration(StoreHandle store, int pageSize, FrameFetch.Claimed theirs) {
         CompletableFuture<FrameFetch.Body> body = theirs.future().body;
-        if (body != null && body.state() == java.util.concurrent.Future.State.SUCCESS) {
+        if (body != null && body.state() == Future.State.SUCCESS) {
             byte[] page = takeFrom(theirs, body.resultNow());
             if (page != null) {
                 return CompletableFuture.completedFuture(page);
@@ -249,12 +251,12 @@ public final class PageCache {
     private byte[] takeFrom(FrameFetch.Claimed theirs, FrameFetch.Body body) {
         Claim c = theirs.future();
         if (c.isDone()) {
-            return c.state() == java.util.concurrent.Future.State.SUCCESS ? c.resultNow() : null;
+            return c.state() == Future.State.SUCCESS ? c.resultNow() : null;
         }
         byte[] page;
         try {
             page = body.decode(theirs.frame());
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         }
         settle(theirs, page, null);
