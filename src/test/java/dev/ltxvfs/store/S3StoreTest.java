@@ -8,8 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -194,6 +197,52 @@ class S3StoreTest {
             // 1,000 keys of level 0, then its last 205 and levels 1..9, one LIST each, in parallel.
             assertThat(store.stats().lists.sum() - lists).isEqualTo(1 + 1 + 9);
         }
+    }
+
+    @Test
+    void closingAStoreUnderItsOwnRequestsFailsThemCleanly() throws Exception {
+        // The last store on an endpoint closes its client. A request being handed to the CRT client at
+        // that moment once aborted the whole JVM (a fatal assertion in the CRT's connection manager).
+        String bucket = s3.newBucket("closing");
+        byte[] body = content(4096, 3);
+        put(bucket, "db/0000/" + name(1, 1), body);
+        S3Options options = s3.options().withRetries(1, Duration.ofSeconds(10));
+        int served = 0;
+        int refused = 0;
+        for (int round = 0; round < 25; round++) {
+            S3Store store = store(bucket, "db", options);
+            LtxFileInfo f = store.list(0, 0).await().atMost(WAIT).getFirst();
+            List<CompletableFuture<byte[]>> reads = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean closed = new AtomicBoolean();
+            List<Thread> issuers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                issuers.add(Thread.ofPlatform().start(() -> {
+                    for (int n = 0; n < 100 && !closed.get(); n++) {
+                        reads.add(store.read(f, 0, body.length).subscribeAsCompletionStage());
+                        Thread.onSpinWait();
+                    }
+                }));
+            }
+            Thread.sleep(round % 5 * 2L);
+            store.close();
+            closed.set(true);
+            for (Thread t : issuers) t.join();
+            for (CompletableFuture<byte[]> read : reads) {
+                boolean ok = read.handle((bytes, error) -> {
+                    if (error == null) {
+                        assertThat(bytes).isEqualTo(body);
+                    } else {
+                        assertThat(error).isInstanceOf(StoreException.class).hasMessageContaining("GET s3://" + bucket);
+                    }
+                    return error == null;
+                }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                if (ok) served++;
+                else refused++;
+            }
+        }
+        // Both sides of the close were exercised: reads before it answered, reads after it failed.
+        assertThat(served).isPositive();
+        assertThat(refused).isPositive();
     }
 
     @Test
