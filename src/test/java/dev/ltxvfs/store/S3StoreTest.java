@@ -98,7 +98,7 @@ class S3StoreTest {
         // Gaps and overlaps on purpose: a compacted level has ranges, not single TXIDs.
         for (long t = 1; t <= 40; t++) put(bucket, "db/0001/" + name(t * 10, t * 10 + 9), content(1, 0));
 
-        try (S3Store store = store(bucket, "db", s3.options().withListPageSize(7))) {
+        try (S3Store store = store(bucket, "db", S3ProxyServer.listPages(s3.options(), 7))) {
             List<LtxFileInfo> all = store.list(1, 0).await().atMost(WAIT);
             assertThat(all).hasSize(40);
             assertThat(store.stats().lists.sum()).isEqualTo(6); // 40 keys in pages of 7
@@ -152,7 +152,7 @@ class S3StoreTest {
             put(bucket, "db/%04x/%s".formatted(Integer.parseInt(f.substring(1, 2)), f.substring(3)), content(1, 0));
         }
 
-        try (S3Store store = store(bucket, "db", s3.options().withListPageSize(7))) {
+        try (S3Store store = store(bucket, "db", S3ProxyServer.listPages(s3.options(), 7))) {
             assertThat(store.listAll().await().atMost(WAIT)).extracting(LtxFileInfo::toString)
                     .containsExactlyElementsOf(expected);
             // The first page stops in level 1 (5 + 2 keys): the rest of level 1 after its last key,
