@@ -105,7 +105,7 @@ public class Databases {
     }
 
     private void addCatalog(String catalog, LtxvfsConfig.Catalog c) {
-        CatalogStore store = CatalogStore.open(ReplicaUrl.parse(c.replicaUrl()), S3Options.defaults());
+        CatalogStore store = CatalogStore.open(ReplicaUrl.parse(c.replicaUrl()), s3Options(config));
         LOG.infof("serving the databases of catalog '%s' from %s (opened on first use, polled %s every %d ms)", catalog,
                 store.location(), c.poll().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), c.pollInterval().toMillis());
         registry.addCatalog(catalog, store, polling(c.poll(), c.pollInterval()), (name, replica) -> new ReplicaDatabase(name,
@@ -137,7 +137,7 @@ public class Databases {
         ReplicaDatabase db = registry.serve(name, location,
                 () -> EarlyStart.take(name, url)
                         .map(o -> new ReplicaDatabase(name, o.replica, o.firstIndex, registry.cache(), read, open, hydrate))
-                        .orElseGet(() -> new ReplicaDatabase(name, openStore(url), registry.cache(), read, open, hydrate)),
+                        .orElseGet(() -> new ReplicaDatabase(name, openStore(url, s3Options(config)), registry.cache(), read, open, hydrate)),
                 polling);
         LitestreamVfs.register();
         // A scale-to-zero start's first query is usually waiting by then: it finds a connection with the schema read.
@@ -147,8 +147,20 @@ public class Databases {
         }));
     }
 
-    private static ReplicaStore openStore(String url) {
-        ReplicaStore store = ReplicaStores.open(url);
+    /** {@code ltxvfs.storage.s3.*} as the stores take it; a bad value names its key. */
+    static S3Options s3Options(LtxvfsConfig config) {
+        LtxvfsConfig.Storage.S3 s3 = config.storage().s3();
+        try {
+            return S3Options.defaults().withRetries(s3.maxAttempts(), s3.requestTimeout())
+                    .withAttemptTimeout(s3.attemptTimeout()).withBackoff(s3.initialBackoff(), s3.maxBackoff())
+                    .withMaxConcurrency(s3.maxConnections());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ltxvfs.storage.s3: " + e.getMessage(), e);
+        }
+    }
+
+    static ReplicaStore openStore(String url, S3Options options) {
+        ReplicaStore store = ReplicaStores.open(ReplicaUrl.parse(url), options);
         if (ReplicaUrl.parse(url).isS3()) {
             StartupTimeline.mark(Moment.S3_CLIENT_READY);
         }

@@ -4,8 +4,7 @@ import dev.ltxvfs.api.StartupTimeline.Moment;
 import dev.ltxvfs.index.IndexSnapshot;
 import dev.ltxvfs.index.LiveReplica;
 import dev.ltxvfs.store.ReplicaStore;
-import dev.ltxvfs.store.ReplicaStores;
-import dev.ltxvfs.store.ReplicaUrl;
+import dev.ltxvfs.store.S3Options;
 import dev.ltxvfs.vfs.LitestreamVfs;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import java.util.HashMap;
@@ -65,7 +64,8 @@ final class EarlyStart {
             try {
                 LtxvfsConfig config = ConfigUtils.configBuilder().withMapping(LtxvfsConfig.class).build()
                         .getConfigMapping(LtxvfsConfig.class);
-                config.databases().forEach((name, d) -> openings.put(name, open(name, d.replicaUrl())));
+                S3Options options = Databases.s3Options(config);
+                config.databases().forEach((name, d) -> openings.put(name, open(name, d.replicaUrl(), options)));
             } catch (RuntimeException | Error e) {
                 LOG.debugf("no early start (Quarkus starts the databases): %s", e);
             } finally {
@@ -74,11 +74,8 @@ final class EarlyStart {
         });
     }
 
-    private static Opening open(String name, String url) {
-        ReplicaStore store = ReplicaStores.open(url);
-        if (ReplicaUrl.parse(url).isS3()) {
-            StartupTimeline.mark(Moment.S3_CLIENT_READY);
-        }
+    private static Opening open(String name, String url, S3Options options) {
+        ReplicaStore store = Databases.openStore(url, options);
         LiveReplica replica = new LiveReplica(store);
         CompletableFuture<IndexSnapshot> first = replica.rebuild().subscribeAsCompletionStage();
         first.thenRun(() -> StartupTimeline.mark(Moment.LIST_AND_TAILS));

@@ -158,6 +158,35 @@ public interface LtxvfsConfig {
         /** How long a query waits for a database's first index. */
         @WithDefault("60s")
         Duration openTimeout();
+
+        /** How S3 requests are retried and bounded: {@code ltxvfs.storage.s3.*}. */
+        S3 s3();
+
+        interface S3 {
+            /** Tries per request, the first included; network errors, 5xx and throttling are retried. */
+            @WithDefault("3")
+            int maxAttempts();
+
+            /** An attempt with no answer by then is abandoned (and retried while attempts and time are left). */
+            @WithDefault("5s")
+            Duration attemptTimeout();
+
+            /** A request, its attempts and the pauses between them included, fails by then at the latest. */
+            @WithDefault("10s")
+            Duration requestTimeout();
+
+            /** The pause before the first retry; it doubles per retry (with jitter) up to {@code max-backoff}. */
+            @WithDefault("100ms")
+            Duration initialBackoff();
+
+            /** The longest pause between attempts. */
+            @WithDefault("2s")
+            Duration maxBackoff();
+
+            /** Open connections per endpoint at most, shared by every database on it. */
+            @WithDefault("64")
+            int maxConnections();
+        }
     }
 
     Demo demo();

@@ -76,7 +76,8 @@ public final class S3Clients {
      * quarkus-amazon-services 3.19.0). It does not retry ({@link Retrier} does, with our deadline) and
      * computes checksums only where S3 requires them, which S3-compatible servers handle best. It
      * ignores {@code AWS_CA_BUNDLE}: the CRT uses the system trust store, so that variable, common on
-     * users' machines, cannot break it. Region and credentials are set explicitly, so building it never
+     * users' machines, cannot break it. A {@link ClosingGuard} keeps its close from crashing the JVM
+     * under a request being issued. Region and credentials are set explicitly, so building it never
      * walks the SDK's default provider chains.
      *
      * <p>It keeps S3's own endpoint provider and the CRT's TLS context, also for an {@code http://}
@@ -88,9 +89,10 @@ public final class S3Clients {
      */
     public static S3AsyncClient newAsyncClient(ReplicaUrl url, S3Options options) {
         S3AsyncClientBuilder b = S3AsyncClient.builder()
-                .httpClientBuilder(AwsCrtAsyncHttpClient.builder()
+                .httpClientBuilder(defaults -> new ClosingGuard(AwsCrtAsyncHttpClient.builder()
                         .maxConcurrency(options.maxConcurrency())
-                        .connectionTimeout(options.attemptTimeout()))
+                        .connectionTimeout(options.attemptTimeout())
+                        .buildWithDefaults(defaults)))
                 .region(Region.of(url.region()))
                 .credentialsProvider(options.credentials() != null ? options.credentials() : configuredCredentials())
                 .forcePathStyle(url.forcePathStyle())

@@ -52,11 +52,6 @@ public record S3Options(int maxAttempts, Duration deadline, Duration attemptTime
                 maxConcurrency, credentials);
     }
 
-    public S3Options withListPageSize(int listPageSize) {
-        return new S3Options(maxAttempts, deadline, attemptTimeout, initialBackoff, maxBackoff, listPageSize,
-                maxConcurrency, credentials);
-    }
-
     public S3Options withMaxConcurrency(int maxConcurrency) {
         return new S3Options(maxAttempts, deadline, attemptTimeout, initialBackoff, maxBackoff, listPageSize,
                 maxConcurrency, credentials);

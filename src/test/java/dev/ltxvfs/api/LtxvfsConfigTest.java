@@ -1,7 +1,9 @@
 package dev.ltxvfs.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ltxvfs.store.S3Options;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.EnvConfigSource;
@@ -86,5 +88,30 @@ class LtxvfsConfigTest {
                 "ltxvfs.databases.\"my.db\".replica-url", "file:///y"));
         assertThat(c.databases().get("orders").replicaUrl()).isEqualTo("file:///x");
         assertThat(c.databases().get("my.db").replicaUrl()).isEqualTo("file:///y");
+    }
+
+    @Test
+    void s3RequestSettingsBecomeTheStoresOptions() {
+        var defaults = Databases.s3Options(config(Map.of(), Map.of()));
+        assertThat(defaults).isEqualTo(S3Options.defaults());
+
+        var tuned = Databases.s3Options(config(Map.of(
+                "LTXVFS_STORAGE_S3_MAX_ATTEMPTS", "5",
+                "LTXVFS_STORAGE_S3_ATTEMPT_TIMEOUT", "2s",
+                "LTXVFS_STORAGE_S3_REQUEST_TIMEOUT", "30s",
+                "LTXVFS_STORAGE_S3_INITIAL_BACKOFF", "20ms",
+                "LTXVFS_STORAGE_S3_MAX_BACKOFF", "1s",
+                "LTXVFS_STORAGE_S3_MAX_CONNECTIONS", "16"), Map.of()));
+        assertThat(tuned.maxAttempts()).isEqualTo(5);
+        assertThat(tuned.attemptTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(tuned.deadline()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(tuned.initialBackoff()).isEqualTo(Duration.ofMillis(20));
+        assertThat(tuned.maxBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(tuned.maxConcurrency()).isEqualTo(16);
+
+        LtxvfsConfig bad = config(Map.of("LTXVFS_STORAGE_S3_MAX_ATTEMPTS", "0"), Map.of());
+        assertThatThrownBy(() -> Databases.s3Options(bad))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ltxvfs.storage.s3: maxAttempts must be >= 1: 0");
     }
 }

@@ -10,6 +10,7 @@ import dev.ltxvfs.store.ReplicaStore;
 import dev.ltxvfs.store.ReplicaStores;
 import dev.ltxvfs.store.ReplicaUrl;
 import dev.ltxvfs.store.S3Options;
+import dev.ltxvfs.testing.S3ProxyServer;
 import dev.ltxvfs.writer.DemoDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class TrainingS3Test {
     void servesTheReplicaToTheS3StoreAsItIsOnDisk() throws Exception {
         Path dir = tmp.resolve("replica");
         DemoDataset.ensure(dir, Instant.now());
-        S3Options options = S3Options.defaults().withListPageSize(3) // several pages: continuation tokens
+        S3Options options = S3ProxyServer.listPages(S3Options.defaults(), 3) // several pages: continuation tokens
                 .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("training", "training")));
         try (TrainingS3 s3 = TrainingS3.serve(dir);
              ReplicaStore store = ReplicaStores.open(ReplicaUrl.parse(s3.replicaUrl()), options);

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Two databases whose storage fails from the start: {@code refused} (nothing listens on its port)
- * and {@code silent} (a socket that accepts connections and never answers), with a 2 s open timeout.
+ * and {@code silent} (a socket that accepts connections and never answers), with a 2 s open timeout
+ * and two attempts per S3 request.
  */
 public class UnreachableReplicaProfile implements QuarkusTestProfile {
     static final String OPEN_TIMEOUT = "2s";
@@ -33,6 +34,7 @@ public class UnreachableReplicaProfile implements QuarkusTestProfile {
         return Map.of(
                 "ltxvfs.databases.refused.replica-url", "s3://bucket/db?endpoint=http://127.0.0.1:" + CLOSED_PORT,
                 "ltxvfs.databases.silent.replica-url", "s3://bucket/db?endpoint=http://127.0.0.1:" + SILENT.getLocalPort(),
-                "ltxvfs.storage.open-timeout", OPEN_TIMEOUT);
+                "ltxvfs.storage.open-timeout", OPEN_TIMEOUT,
+                "ltxvfs.storage.s3.max-attempts", "2");
     }
 }

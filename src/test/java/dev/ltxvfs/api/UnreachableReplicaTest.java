@@ -42,7 +42,8 @@ class UnreachableReplicaTest {
         }
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.jsonPath().getString("checks[0].data.refused"))
-                .startsWith("not ready: LIST s3://bucket/db/").containsIgnoringCase("connection refused");
+                .startsWith("not ready: LIST s3://bucket/db/").containsIgnoringCase("connection refused")
+                .contains("failed after 2 attempts"); // ltxvfs.storage.s3.max-attempts, not the default 3
         assertThat(ready.jsonPath().getString("checks[0].data.silent")).isEqualTo("building index");
         assertThat(ready.jsonPath().getString("checks[0].data.local")).startsWith("TXID ");
     }

@@ -8,8 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,7 +98,7 @@ class S3StoreTest {
         // Gaps and overlaps on purpose: a compacted level has ranges, not single TXIDs.
         for (long t = 1; t <= 40; t++) put(bucket, "db/0001/" + name(t * 10, t * 10 + 9), content(1, 0));
 
-        try (S3Store store = store(bucket, "db", s3.options().withListPageSize(7))) {
+        try (S3Store store = store(bucket, "db", S3ProxyServer.listPages(s3.options(), 7))) {
             List<LtxFileInfo> all = store.list(1, 0).await().atMost(WAIT);
             assertThat(all).hasSize(40);
             assertThat(store.stats().lists.sum()).isEqualTo(6); // 40 keys in pages of 7
@@ -149,7 +152,7 @@ class S3StoreTest {
             put(bucket, "db/%04x/%s".formatted(Integer.parseInt(f.substring(1, 2)), f.substring(3)), content(1, 0));
         }
 
-        try (S3Store store = store(bucket, "db", s3.options().withListPageSize(7))) {
+        try (S3Store store = store(bucket, "db", S3ProxyServer.listPages(s3.options(), 7))) {
             assertThat(store.listAll().await().atMost(WAIT)).extracting(LtxFileInfo::toString)
                     .containsExactlyElementsOf(expected);
             // The first page stops in level 1 (5 + 2 keys): the rest of level 1 after its last key,
@@ -194,6 +197,52 @@ class S3StoreTest {
             // 1,000 keys of level 0, then its last 205 and levels 1..9, one LIST each, in parallel.
             assertThat(store.stats().lists.sum() - lists).isEqualTo(1 + 1 + 9);
         }
+    }
+
+    @Test
+    void closingAStoreUnderItsOwnRequestsFailsThemCleanly() throws Exception {
+        // The last store on an endpoint closes its client. A request being handed to the CRT client at
+        // that moment once aborted the whole JVM (a fatal assertion in the CRT's connection manager).
+        String bucket = s3.newBucket("closing");
+        byte[] body = content(4096, 3);
+        put(bucket, "db/0000/" + name(1, 1), body);
+        S3Options options = s3.options().withRetries(1, Duration.ofSeconds(10));
+        int served = 0;
+        int refused = 0;
+        for (int round = 0; round < 25; round++) {
+            S3Store store = store(bucket, "db", options);
+            LtxFileInfo f = store.list(0, 0).await().atMost(WAIT).getFirst();
+            List<CompletableFuture<byte[]>> reads = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean closed = new AtomicBoolean();
+            List<Thread> issuers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                issuers.add(Thread.ofPlatform().start(() -> {
+                    for (int n = 0; n < 100 && !closed.get(); n++) {
+                        reads.add(store.read(f, 0, body.length).subscribeAsCompletionStage());
+                        Thread.onSpinWait();
+                    }
+                }));
+            }
+            Thread.sleep(round % 5 * 2L);
+            store.close();
+            closed.set(true);
+            for (Thread t : issuers) t.join();
+            for (CompletableFuture<byte[]> read : reads) {
+                boolean ok = read.handle((bytes, error) -> {
+                    if (error == null) {
+                        assertThat(bytes).isEqualTo(body);
+                    } else {
+                        assertThat(error).isInstanceOf(StoreException.class).hasMessageContaining("GET s3://" + bucket);
+                    }
+                    return error == null;
+                }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                if (ok) served++;
+                else refused++;
+            }
+        }
+        // Both sides of the close were exercised: reads before it answered, reads after it failed.
+        assertThat(served).isPositive();
+        assertThat(refused).isPositive();
     }
 
     @Test

@@ -123,6 +123,12 @@ public final class S3ProxyServer {
         return S3Options.defaults().withCredentials(credentials());
     }
 
+    /** {@code options} with {@code keys} keys per LIST page: several pages from a few objects. */
+    public static S3Options listPages(S3Options options, int keys) {
+        return new S3Options(options.maxAttempts(), options.deadline(), options.attemptTimeout(),
+                options.initialBackoff(), options.maxBackoff(), keys, options.maxConcurrency(), options.credentials());
+    }
+
     /** A synchronous client for test fixtures (uploads, deletes), shared; do not close it. */
     public synchronized S3Client client() {
         if (client == null) {
