@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -153,11 +154,8 @@ final class Hydration {
         total = s.commit() - (lock <= s.commit() ? 1 : 0);
         done.set(0);
         gone = false;
-        int concurrency = concurrency(cache);
-        // GETs in flight, and GETs not yet decoded (in flight, or in and waiting for the decoder):
-        // the next GET goes out as soon as one is in, so decoding (slower than the network on a
-        // small machine) does not hold the downloads back, whose bytes a query can already take.
-        Permits permits = new Permits(new Semaphore(concurrency), new Semaphore(2 * concurrency));
+        Permits permits = cache.hydrationPermits;
+        Phaser reads = new Phaser(1); // this pass's GETs, until decoded
         AtomicLong failed = new AtomicLong();
         Map<LtxFileInfo, List<FrameLocation>> gathered = new LinkedHashMap<>();
         int step = Math.max(1, GET_BYTES / s.pageSize());
@@ -169,7 +167,7 @@ final class Hydration {
                 List<FrameLocation> inFile = gathered.computeIfAbsent(f.file(), k -> new ArrayList<>());
                 // A file's frames ascend with their pages: the read spans from its first to this one.
                 if (!inFile.isEmpty() && f.end() - inFile.getFirst().offset() > GET_BYTES) {
-                    read(s, inFile, permits, failed, decoder);
+                    read(s, inFile, permits, reads, failed, decoder);
                     inFile = new ArrayList<>();
                     gathered.put(f.file(), inFile);
                 }
@@ -180,10 +178,9 @@ final class Hydration {
             if (stopped || gone) {
                 break;
             }
-            read(s, rest, permits, failed, decoder);
+            read(s, rest, permits, reads, failed, decoder);
         }
-        permits.undecoded.acquire(2 * concurrency); // every GET of the pass is over
-        permits.undecoded.release(2 * concurrency);
+        reads.awaitAdvanceInterruptibly(reads.arrive()); // every GET of the pass is over
         return failed.get() == 0 && !gone && !stopped;
     }
 
@@ -198,20 +195,32 @@ final class Hydration {
         return (int) Math.max(1, Math.min(16, cache.readaheadBudgetBytes() / GET_BYTES));
     }
 
-    private record Permits(Semaphore sending, Semaphore undecoded) {
+    /**
+     * GETs in flight, and GETs not yet decoded (in flight, or in and waiting for a decoder), of all
+     * the cache's hydrations: the next GET goes out as soon as one is in, so decoding (slower than
+     * the network on a small machine) does not hold the downloads back, whose bytes a query can
+     * already take.
+     */
+    record Permits(Semaphore sending, Semaphore undecoded) {
+        static Permits of(PageCache cache) {
+            int concurrency = concurrency(cache);
+            return new Permits(new Semaphore(concurrency, true), new Semaphore(2 * concurrency, true));
+        }
     }
 
     /** Claims the frames of one file nobody has, right before reading them (a claim is always a GET in flight). */
-    private void read(IndexSnapshot s, List<FrameLocation> frames, Permits permits, AtomicLong failed,
+    private void read(IndexSnapshot s, List<FrameLocation> frames, Permits permits, Phaser reads, AtomicLong failed,
             Executor decoder) throws InterruptedException {
         permits.undecoded.acquire();
         permits.sending.acquire();
+        reads.register();
         List<FrameFetch.Claimed> claimed = cache.claimAll(handle, frames, Claim.Kind.HYDRATION);
         done.addAndGet(frames.size() - claimed.size()); // cached, or fetched by someone else
         List<List<FrameFetch.Claimed>> ranges = FrameRanges.of(claimed, GET_BYTES, MAX_GAP);
         if (ranges.isEmpty()) {
             permits.sending.release();
             permits.undecoded.release();
+            reads.arriveAndDeregister();
             return;
         }
         AtomicInteger arriving = new AtomicInteger(ranges.size());
@@ -236,6 +245,7 @@ final class Hydration {
                 }
                 if (left.decrementAndGet() == 0) {
                     permits.undecoded.release();
+                    reads.arriveAndDeregister();
                 }
             });
         }
