@@ -15,9 +15,11 @@
 # BENCH_SETTLE_MS (the cold child waits this long after the index is ready before its query,
 # which is then timed from the end of the wait: what reading ahead has done by then), BENCH_TRACE=1
 # (each cold run's GETs after ready as the proxy saw them: server time beyond the delay, transfer,
-# and the client's time between one GET's last byte and the next GET). With the index lookup, the
+# and the client's time between one GET's last byte and the next GET; and the child's CPU from ready to
+# the answer by thread: JIT compilers, GC, the S3 client's event loop, 'java' = SQLite). With the index lookup, the
 # chain floor: 14 dependent 64 KiB GETs through the same proxy and S3 client in a warm JVM.
-# BENCH_CHILD_OPTS (more JVM options for our cold child, e.g. -XX:StartFlightRecording=filename=x.jfr).
+# BENCH_CHILD_OPTS (more JVM options for our cold child, e.g. -XX:StartFlightRecording=filename=x.jfr;
+# the image's JAVA_FLAGS from src/main/docker/Dockerfile.jvm measure what ships: C1 only, serial GC).
 # Each cold run of ours also prints the CPU of the child, S3Proxy and the bench JVM (the counting
 # proxy) over the run, and, when hydrating the whole database, when hydration ended after ready.
 # Each of ours' cold runs is printed as it ends (GETs, time after ready), then the best of BENCH_REPS.

@@ -15,6 +15,10 @@ public class Main {
         if (training) {
             AotTraining.prepare();
         }
+        // Logging is set up by now, on this thread (AotTraining's static logger): the early threads log,
+        // and logging set up from two threads at once deadlocks in class initialisation (JUL's LogManager
+        // lock against jboss-logmanager's LogContext; seen when the early threads started first, to spare
+        // them the ~70-90 ms that this set-up takes with the AOT cache).
         EarlyStart.begin();
         if (training) {
             Quarkus.run(AotTraining.class, args);

@@ -469,6 +469,7 @@ public final class ReadPathBench {
         double ready = (System.nanoTime() - t) / 1e6;
         long readyAt = CountingProxy.nowMicros();
         long cpuReady = cpuMillis();
+        Map<String, Long> threadsReady = TRACE ? ThreadCpu.now() : null;
         List<String> answer;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:bench?vfs=litestream")) {
             answer = rows(c, sql);
@@ -476,6 +477,9 @@ public final class ReadPathBench {
         double inner = (System.nanoTime() - t) / 1e6;
         long answeredAt = CountingProxy.nowMicros();
         long cpuAnswered = cpuMillis();
+        if (TRACE) {
+            System.err.println("    child CPU ready->answer by thread (ms): " + ThreadCpu.between(threadsReady, ThreadCpu.now()));
+        }
         // Hydrating the whole database: when its last page is in, and the CPU this process used until then.
         double hydrated = Double.NaN;
         for (long end = System.nanoTime() + 20_000_000_000L; db.hydrationProgress() > 0 && System.nanoTime() < end; ) {
