@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Phaser;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -26,7 +25,7 @@ import org.jboss.logging.Logger;
  * background, as far as its {@link HydrateMode.Reach} says: page 1 and the schema (always: the
  * first query needs them), then either the hot set (interior b-tree pages, {@link HotSet}) or the
  * whole database: its frames in page order, gathered per file into large ranged GETs of up to
- * {@link #GET_BYTES}, at most the readahead budget in flight ({@link #concurrency}).
+ * {@link #GET_BYTES}, at most the readahead budget in flight ({@link HydrationPermits#concurrency}).
  *
  * <p>The whole-database passes never stand in a query's way: their claims are of kind {@link Claim.Kind#HYDRATION},
  * which a random demand miss does not wait for alone (it reads the page itself and takes hydration's
@@ -154,7 +153,7 @@ final class Hydration {
         total = s.commit() - (lock <= s.commit() ? 1 : 0);
         done.set(0);
         gone = false;
-        Permits permits = cache.hydrationPermits;
+        HydrationPermits permits = cache.hydrationPermits;
         Phaser reads = new Phaser(1); // this pass's GETs, until decoded
         AtomicLong failed = new AtomicLong();
         Map<LtxFileInfo, List<FrameLocation>> gathered = new LinkedHashMap<>();
@@ -184,32 +183,8 @@ final class Hydration {
         return failed.get() == 0 && !gone && !stopped;
     }
 
-    /**
-     * GETs in flight: as many as the readahead budget holds (8 by default, at most 16). On a 2-core
-     * machine at 20 ms per request, a 66 MiB database was in the cache 0.66-0.76 s after its index
-     * with 8, 0.73-0.86 s with 4 (bench-read-path.sh, hydrate on); decoding, not the network, bounds
-     * it there. A query takes its pages from hydration's bytes as soon as they are in, so what it
-     * waits for is the downloads, which therefore do not wait for the decoding.
-     */
-    static int concurrency(PageCache cache) {
-        return (int) Math.max(1, Math.min(16, cache.readaheadBudgetBytes() / GET_BYTES));
-    }
-
-    /**
-     * GETs in flight, and GETs not yet decoded (in flight, or in and waiting for a decoder), of all
-     * the cache's hydrations: the next GET goes out as soon as one is in, so decoding (slower than
-     * the network on a small machine) does not hold the downloads back, whose bytes a query can
-     * already take.
-     */
-    record Permits(Semaphore sending, Semaphore undecoded) {
-        static Permits of(PageCache cache) {
-            int concurrency = concurrency(cache);
-            return new Permits(new Semaphore(concurrency, true), new Semaphore(2 * concurrency, true));
-        }
-    }
-
     /** Claims the frames of one file nobody has, right before reading them (a claim is always a GET in flight). */
-    private void read(IndexSnapshot s, List<FrameLocation> frames, Permits permits, Phaser reads, AtomicLong failed,
+    private void read(IndexSnapshot s, List<FrameLocation> frames, HydrationPermits permits, Phaser reads, AtomicLong failed,
             Executor decoder) throws InterruptedException {
         permits.undecoded.acquire();
         permits.sending.acquire();

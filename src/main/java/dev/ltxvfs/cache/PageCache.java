@@ -62,11 +62,8 @@ public final class PageCache {
     private final int readaheadMaxBytes;
     private final long readaheadBudgetBytes;
     private final Map<ReplicaStore, Integer> storeIds = new WeakHashMap<>();
-    /**
-     * Hydration's GETs of every database together, so that a burst of databases opening (a catalog's
-     * tenants after a scale from zero) holds no more bytes than one database's hydration does.
-     */
-    final Hydration.Permits hydrationPermits;
+    /** Hydration's GETs of every database together. */
+    final HydrationPermits hydrationPermits;
     private int nextStoreId;
 
     final LongAdder hits = new LongAdder();
@@ -109,7 +106,7 @@ public final class PageCache {
                 .executor(maintenance)
                 .recordStats()
                 .build();
-        this.hydrationPermits = Hydration.Permits.of(this);
+        this.hydrationPermits = HydrationPermits.of(this);
     }
 
     public static long defaultMaxBytes() {
