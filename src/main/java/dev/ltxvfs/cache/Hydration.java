@@ -186,15 +186,15 @@ final class Hydration {
     /** Claims the frames of one file nobody has, right before reading them (a claim is always a GET in flight). */
     private void read(IndexSnapshot s, List<FrameLocation> frames, HydrationPermits permits, Phaser reads, AtomicLong failed,
             Executor decoder) throws InterruptedException {
-        permits.undecoded.acquire();
-        permits.sending.acquire();
+        permits.undecoded().acquire();
+        permits.sending().acquire();
         reads.register();
         List<FrameFetch.Claimed> claimed = cache.claimAll(handle, frames, Claim.Kind.HYDRATION);
         done.addAndGet(frames.size() - claimed.size()); // cached, or fetched by someone else
         List<List<FrameFetch.Claimed>> ranges = FrameRanges.of(claimed, GET_BYTES, MAX_GAP);
         if (ranges.isEmpty()) {
-            permits.sending.release();
-            permits.undecoded.release();
+            permits.sending().release();
+            permits.undecoded().release();
             reads.arriveAndDeregister();
             return;
         }
@@ -204,7 +204,7 @@ final class Hydration {
             CompletableFuture<Void> fetch = cache.fetch(handle, s.pageSize(), range, decoder);
             range.getFirst().future().body.whenComplete((b, e) -> {
                 if (arriving.decrementAndGet() == 0) {
-                    permits.sending.release();
+                    permits.sending().release();
                 }
             });
             fetch.whenComplete((v, e) -> {
@@ -219,7 +219,7 @@ final class Hydration {
                     }
                 }
                 if (left.decrementAndGet() == 0) {
-                    permits.undecoded.release();
+                    permits.undecoded().release();
                     reads.arriveAndDeregister();
                 }
             });
