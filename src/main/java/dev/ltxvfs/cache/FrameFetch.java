@@ -64,8 +64,11 @@ final class FrameFetch {
                         Body body = new Body(bytes, start, pageSize, store.location() + " " + file);
                         arrived.complete(body); // readers racing this read take their pages first
                         run(decodeOn, () -> {
-                            decodeAll(frames, body, settle);
-                            done.complete(null);
+                            try {
+                                decodeAll(frames, body, settle);
+                            } finally {
+                                done.complete(null); // hydration's shared permits come back with it
+                            }
                         });
                     },
                     e -> {

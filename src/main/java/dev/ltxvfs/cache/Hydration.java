@@ -14,7 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * background, as far as its {@link HydrateMode.Reach} says: page 1 and the schema (always: the
  * first query needs them), then either the hot set (interior b-tree pages, {@link HotSet}) or the
  * whole database: its frames in page order, gathered per file into large ranged GETs of up to
- * {@link #GET_BYTES}, at most the readahead budget in flight ({@link #concurrency}).
+ * {@link #GET_BYTES}, at most the readahead budget in flight ({@link HydrationPermits#concurrency}).
  *
  * <p>The whole-database passes never stand in a query's way: their claims are of kind {@link Claim.Kind#HYDRATION},
  * which a random demand miss does not wait for alone (it reads the page itself and takes hydration's
@@ -153,11 +153,8 @@ final class Hydration {
         total = s.commit() - (lock <= s.commit() ? 1 : 0);
         done.set(0);
         gone = false;
-        int concurrency = concurrency(cache);
-        // GETs in flight, and GETs not yet decoded (in flight, or in and waiting for the decoder):
-        // the next GET goes out as soon as one is in, so decoding (slower than the network on a
-        // small machine) does not hold the downloads back, whose bytes a query can already take.
-        Permits permits = new Permits(new Semaphore(concurrency), new Semaphore(2 * concurrency));
+        HydrationPermits permits = cache.hydrationPermits;
+        Phaser reads = new Phaser(1); // this pass's GETs, until decoded
         AtomicLong failed = new AtomicLong();
         Map<LtxFileInfo, List<FrameLocation>> gathered = new LinkedHashMap<>();
         int step = Math.max(1, GET_BYTES / s.pageSize());
@@ -169,7 +166,7 @@ final class Hydration {
                 List<FrameLocation> inFile = gathered.computeIfAbsent(f.file(), k -> new ArrayList<>());
                 // A file's frames ascend with their pages: the read spans from its first to this one.
                 if (!inFile.isEmpty() && f.end() - inFile.getFirst().offset() > GET_BYTES) {
-                    read(s, inFile, permits, failed, decoder);
+                    read(s, inFile, permits, reads, failed, decoder);
                     inFile = new ArrayList<>();
                     gathered.put(f.file(), inFile);
                 }
@@ -180,38 +177,25 @@ final class Hydration {
             if (stopped || gone) {
                 break;
             }
-            read(s, rest, permits, failed, decoder);
+            read(s, rest, permits, reads, failed, decoder);
         }
-        permits.undecoded.acquire(2 * concurrency); // every GET of the pass is over
-        permits.undecoded.release(2 * concurrency);
+        reads.awaitAdvanceInterruptibly(reads.arrive()); // every GET of the pass is over
         return failed.get() == 0 && !gone && !stopped;
     }
 
-    /**
-     * GETs in flight: as many as the readahead budget holds (8 by default, at most 16). On a 2-core
-     * machine at 20 ms per request, a 66 MiB database was in the cache 0.66-0.76 s after its index
-     * with 8, 0.73-0.86 s with 4 (bench-read-path.sh, hydrate on); decoding, not the network, bounds
-     * it there. A query takes its pages from hydration's bytes as soon as they are in, so what it
-     * waits for is the downloads, which therefore do not wait for the decoding.
-     */
-    static int concurrency(PageCache cache) {
-        return (int) Math.max(1, Math.min(16, cache.readaheadBudgetBytes() / GET_BYTES));
-    }
-
-    private record Permits(Semaphore sending, Semaphore undecoded) {
-    }
-
     /** Claims the frames of one file nobody has, right before reading them (a claim is always a GET in flight). */
-    private void read(IndexSnapshot s, List<FrameLocation> frames, Permits permits, AtomicLong failed,
+    private void read(IndexSnapshot s, List<FrameLocation> frames, HydrationPermits permits, Phaser reads, AtomicLong failed,
             Executor decoder) throws InterruptedException {
-        permits.undecoded.acquire();
-        permits.sending.acquire();
+        permits.undecoded().acquire();
+        permits.sending().acquire();
+        reads.register();
         List<FrameFetch.Claimed> claimed = cache.claimAll(handle, frames, Claim.Kind.HYDRATION);
         done.addAndGet(frames.size() - claimed.size()); // cached, or fetched by someone else
         List<List<FrameFetch.Claimed>> ranges = FrameRanges.of(claimed, GET_BYTES, MAX_GAP);
         if (ranges.isEmpty()) {
-            permits.sending.release();
-            permits.undecoded.release();
+            permits.sending().release();
+            permits.undecoded().release();
+            reads.arriveAndDeregister();
             return;
         }
         AtomicInteger arriving = new AtomicInteger(ranges.size());
@@ -220,7 +204,7 @@ final class Hydration {
             CompletableFuture<Void> fetch = cache.fetch(handle, s.pageSize(), range, decoder);
             range.getFirst().future().body.whenComplete((b, e) -> {
                 if (arriving.decrementAndGet() == 0) {
-                    permits.sending.release();
+                    permits.sending().release();
                 }
             });
             fetch.whenComplete((v, e) -> {
@@ -235,7 +219,8 @@ final class Hydration {
                     }
                 }
                 if (left.decrementAndGet() == 0) {
-                    permits.undecoded.release();
+                    permits.undecoded().release();
+                    reads.arriveAndDeregister();
                 }
             });
         }

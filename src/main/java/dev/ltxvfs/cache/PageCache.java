@@ -62,6 +62,8 @@ public final class PageCache {
     private final int readaheadMaxBytes;
     private final long readaheadBudgetBytes;
     private final Map<ReplicaStore, Integer> storeIds = new WeakHashMap<>();
+    /** Hydration's GETs of every database together. */
+    final HydrationPermits hydrationPermits;
     private int nextStoreId;
 
     final LongAdder hits = new LongAdder();
@@ -104,6 +106,7 @@ public final class PageCache {
                 .executor(maintenance)
                 .recordStats()
                 .build();
+        this.hydrationPermits = HydrationPermits.of(this);
     }
 
     public static long defaultMaxBytes() {

@@ -92,6 +92,39 @@ class HydrationTest {
     }
 
     @Test
+    void databasesHydratingAtOnceShareOneBudget() throws Exception {
+        // A catalog's tenants opening together must not each hold a budget's worth of GETs.
+        var a = randomReplica(dir.resolve("a.db"), dir.resolve("replica-a"));
+        var b = randomReplica(dir.resolve("b.db"), dir.resolve("replica-b"));
+        try (LocalDirStore localA = new LocalDirStore(a.dir()); LocalDirStore localB = new LocalDirStore(b.dir())) {
+            IndexSnapshot sa = open(localA);
+            IndexSnapshot sb = open(localB);
+            RecordingStore storeA = new RecordingStore(localA);
+            RecordingStore storeB = new RecordingStore(localB);
+            storeA.hold(len -> len > PageCache.DEMAND_RUN_BYTES);
+            storeB.hold(len -> len > PageCache.DEMAND_RUN_BYTES);
+            long budget = 2L * Hydration.GET_BYTES;
+            PageCache cache = new PageCache(128L << 20, PageCache.DEFAULT_READAHEAD_MAX_BYTES, budget,
+                    java.util.concurrent.ForkJoinPool.commonPool());
+            ReplicaPages pagesA = new ReplicaPages(cache, storeA, WAIT);
+            ReplicaPages pagesB = new ReplicaPages(cache, storeB, WAIT);
+            pagesA.hydrate(() -> sa, HydrateMode.ON);
+            pagesB.hydrate(() -> sb, HydrateMode.ON);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (storeA.heldBytes.get() + storeB.heldBytes.get() <= Hydration.GET_BYTES && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(200); // room for more reads, if either hydration would start them
+            long held = storeA.heldBytes.get() + storeB.heldBytes.get();
+            assertThat(held).isGreaterThan(Hydration.GET_BYTES).isLessThanOrEqualTo(budget);
+            storeA.release();
+            storeB.release();
+            awaitProgress(pagesA, 100);
+            awaitProgress(pagesB, 100); // both finish once the GETs go through
+        }
+    }
+
+    @Test
     void aQueryDuringHydrationDoesNotWaitForIt() throws Exception {
         int n = 3000;
         snapshot(dir, n);
@@ -182,7 +215,11 @@ class HydrationTest {
 
     /** A replica of {@code db}: one table of ~20 MiB that does not compress (random blobs), one commit. */
     private dev.ltxvfs.writer.ReplicaWriter randomReplica(Path db) throws Exception {
-        var writer = new dev.ltxvfs.writer.ReplicaWriter(dir.resolve("replica"));
+        return randomReplica(db, dir.resolve("replica"));
+    }
+
+    private static dev.ltxvfs.writer.ReplicaWriter randomReplica(Path db, Path replica) throws Exception {
+        var writer = new dev.ltxvfs.writer.ReplicaWriter(replica);
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
             st.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
             st.execute("WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 20000) "
