@@ -160,8 +160,9 @@ public class Databases {
     }
 
     static ReplicaStore openStore(String url, S3Options options) {
-        ReplicaStore store = ReplicaStores.open(ReplicaUrl.parse(url), options);
-        if (ReplicaUrl.parse(url).isS3()) {
+        ReplicaUrl parsed = ReplicaUrl.parse(url);
+        ReplicaStore store = ReplicaStores.open(parsed, options);
+        if (parsed.isS3()) {
             StartupTimeline.mark(Moment.S3_CLIENT_READY);
         }
         return store;
