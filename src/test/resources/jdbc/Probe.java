@@ -10,7 +10,8 @@ import java.util.Properties;
  * java -cp ltxvfs-jdbc-VERSION.jar Probe.java <time> jdbc:litestream:<replica URL>...
  * For each URL: the driver DriverManager picked, the live row count of table items (another with
  * -Dprobe.table=...) and the time from getConnection to that first row, the count at <time> through
- * the litestream_time property, and a refused write.
+ * the litestream_time property, a refused write, and the hydration progress a connection with
+ * litestream_hydrate=on reaches (100.0 once the whole database is in the cache).
  */
 public class Probe {
     public static void main(String[] args) throws Exception {
@@ -29,6 +30,19 @@ public class Probe {
                 } catch (SQLException e) {
                     System.out.println(kind + " write refused " + e.getMessage());
                 }
+            }
+            Properties h = new Properties();
+            h.setProperty("litestream_hydrate", "on");
+            try (Connection c = DriverManager.getConnection(url, h); Statement s = c.createStatement()) {
+                String progress = "";
+                for (long until = System.nanoTime() + 60_000_000_000L; !progress.equals("100.0") && System.nanoTime() < until; ) {
+                    Thread.sleep(20);
+                    try (ResultSet rs = s.executeQuery("PRAGMA litestream_hydration_progress")) {
+                        rs.next();
+                        progress = rs.getString(1);
+                    }
+                }
+                System.out.println(kind + " hydrated " + progress);
             }
             Properties p = new Properties();
             p.setProperty("litestream_time", at);

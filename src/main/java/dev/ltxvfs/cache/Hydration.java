@@ -18,7 +18,6 @@ import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * What is read into the cache ahead of queries once a database's index is built, in the
@@ -35,7 +34,8 @@ import org.jboss.logging.Logger;
  * at the next GET.
  */
 final class Hydration {
-    private static final Logger LOG = Logger.getLogger(Hydration.class);
+    // System.Logger, not jboss-logging: the JDBC driver jar hydrates too and carries no Quarkus logging.
+    private static final System.Logger LOG = System.getLogger(Hydration.class.getName());
     static final int GET_BYTES = 4 << 20;
     /** Superseded frames inside a range are read through: hydration wants whole files anyway. */
     static final int MAX_GAP = 1 << 20;
@@ -122,7 +122,7 @@ final class Hydration {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.debugf("hydration of %s stopped: %s", handle.store().location(), e);
+            LOG.log(System.Logger.Level.DEBUG, "hydration of {0} stopped: {1}", handle.store().location(), e);
         }
     }
 
@@ -130,7 +130,7 @@ final class Hydration {
         try {
             hot.schema();
         } catch (RuntimeException e) {
-            LOG.debugf("reading the schema of %s ahead stopped: %s", handle.store().location(), e);
+            LOG.log(System.Logger.Level.DEBUG, "reading the schema of {0} ahead stopped: {1}", handle.store().location(), e);
         }
     }
 

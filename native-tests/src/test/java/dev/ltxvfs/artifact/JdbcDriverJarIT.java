@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged JDBC driver jar, alone on the class path of a fresh JVM: DriverManager finds it by
  * URL, it opens a local and an S3Proxy replica, reads the newest state and a point in time set
- * through the {@code litestream_time} property, and refuses a write.
+ * through the {@code litestream_time} property, refuses a write, and hydrates a database when the
+ * {@code litestream_hydrate} property asks (the jar carries no Quarkus logging: nothing on that path may need it).
  */
 class JdbcDriverJarIT {
     @TempDir
@@ -57,6 +58,7 @@ class JdbcDriverJarIT {
             assertThat(output).as(output).contains(kind + " driver dev.ltxvfs.jdbc.LitestreamDriver")
                     .contains(kind + " live " + live)
                     .contains(kind + " at " + past)
+                    .contains(kind + " hydrated 100.0")
                     .containsPattern(kind + " write refused .*readonly");
         }
     }
