@@ -55,7 +55,16 @@ public final class PageCache {
     public static final long DEFAULT_READAHEAD_BUDGET_BYTES = 32L << 20;
 
     private final Cache<FrameKey, byte[]> pages;
-    private final ConcurrentHashMap<FrameKey, Claim> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Entries both maps are made for up front, at most: hydration alone has some 20,000 frames in
+     * flight (16 GETs of 4 MiB at 4 KiB pages), and fills the cache with a whole database. Grown
+     * from 16 entries instead, each map resized a dozen times while hydration claimed and cached,
+     * and in a cold JVM those resizes run in the interpreter (their loops end before they are
+     * compiled): as much of hydration's CPU as the LZ4 decoding (JFR, bench-read-path.sh).
+     */
+    static final int PRESIZED_ENTRIES = 1 << 15;
+
+    private final ConcurrentHashMap<FrameKey, Claim> inFlight = new ConcurrentHashMap<>(PRESIZED_ENTRIES);
     private final ConcurrentLinkedQueue<FrameFetch.Claimed> staged = new ConcurrentLinkedQueue<>();
     private final AtomicLong stagedCount = new AtomicLong();
     private final long maxBytes;
@@ -102,6 +111,7 @@ public final class PageCache {
                 // Pages fetched ahead wait outside Caffeine, up to the readahead budget (stage()):
                 // counted here, so decoded pages in all stay within maxBytes.
                 .maximumWeight(maxBytes - readaheadBudgetBytes())
+                .initialCapacity((int) Math.min(PRESIZED_ENTRIES, maxBytes / (4096 + ENTRY_OVERHEAD))) // 4 KiB pages
                 .weigher((FrameKey k, byte[] page) -> page.length + ENTRY_OVERHEAD)
                 .executor(maintenance)
                 .recordStats()

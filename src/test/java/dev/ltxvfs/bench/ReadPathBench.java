@@ -392,6 +392,8 @@ public final class ReadPathBench {
         }
         double wall = (System.nanoTime() - t) / 1e6;
         List<String> lines = new ArrayList<>(Arrays.asList(out.split("\n")));
+        // The JVM's own lines on stdout (-XX:StartFlightRecording announces its recording there) are not the child's.
+        lines.removeIf(l -> l.startsWith("[") && l.contains("][info]["));
         double afterReady = Double.parseDouble(lines.removeFirst().replace("after-ready-ms ", ""));
         String[] window = lines.removeFirst().split(" ");
         // hydrated-ms <ms | NaN> cpu-ms <at ready> <at the answer> <at the end>
