@@ -6,7 +6,8 @@
 #      rounds, on a service started for the purpose; warm, its pages come from the cache);
 #   2. the JDBC driver jar: its size, and DriverManager.getConnection to the first row in a cold JVM with
 #      only the jar on the class path, beside the service's cold start (process start to its first
-#      answer; plain jar, -Xmx512m); medians of RUNS, interleaved;
+#      answer; plain jar, -Xmx512m); medians of RUNS, interleaved (the whole probe process also waits for
+#      a litestream_hydrate=on connection to finish hydrating, see src/test/resources/jdbc/Probe.java);
 #   3. the service's heap high-water mark (jstat -gc every 50 ms: S0U+S1U+EU+OU) on -Xmx512m under 8
 #      parallel SELECT zeroblob(500000000), the answers, and a SELECT 1 after them;
 #   4. what counting temp files costs: a 300,000-row ORDER BY that spills about 30 MB, the service's

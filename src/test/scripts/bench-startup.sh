@@ -270,6 +270,7 @@ if [ -n "${COMPARE:-}" ]; then
   printf '%-24s %6s %10s %10s %8s\n' variant delay "this tree" "$compare_rev" "ratio"
   for delay in $delays; do
     for v in $variants; do
+      [ "$v" = alt ] && continue # ALT_FLAGS runs on this tree only
       a=$(printf '%s' "${result[cur,$v,$delay]}" | col 1)
       b=$(printf '%s' "${result[cmp,$v,$delay]}" | col 1)
       printf '%-24s %4s ms %10s %10s %8s\n' "$(name "$v")" "$delay" "$a" "$b" "$(ratio "$a" "$b")"

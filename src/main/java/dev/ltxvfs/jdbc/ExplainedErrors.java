@@ -53,8 +53,24 @@ final class ExplainedErrors implements InvocationHandler {
 
     @Override
     public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
-        if (m.getName().equals("unwrap") && args != null && args[0] instanceof Class<?> c && c.isInstance(proxy)) {
-            return proxy;
+        switch (m.getName()) {
+            case "unwrap" -> {
+                if (args[0] instanceof Class<?> c && c.isInstance(proxy)) {
+                    return proxy;
+                }
+            }
+            // Identity, as sqlite-jdbc's objects have it: a pool or a set must find the proxy it holds.
+            case "equals" -> {
+                if (m.getParameterCount() == 1) {
+                    return proxy == args[0];
+                }
+            }
+            case "hashCode" -> {
+                if (m.getParameterCount() == 0) {
+                    return System.identityHashCode(proxy);
+                }
+            }
+            default -> { }
         }
         // A failure SQLite recovered from (a retried read) explains no later error.
         LitestreamVfs.clearLastFailure();

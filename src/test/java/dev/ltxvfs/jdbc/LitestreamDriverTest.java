@@ -117,6 +117,8 @@ class LitestreamDriverTest {
                 assertThat(rs.getStatement()).isNotNull();
             }
             assertThat(c.unwrap(Connection.class)).isSameAs(c);
+            assertThat(c).isEqualTo(c).hasSameHashCodeAs(c); // pools keep connections in sets and maps
+            assertThat(new java.util.HashSet<>(java.util.List.of(c, c.unwrap(Connection.class)))).hasSize(1);
             assertThat(c.isWrapperFor(org.sqlite.SQLiteConnection.class)).isTrue();
             assertThat(c.getMetaData().getTables(null, null, "items", null).next()).isTrue();
             assertThatThrownBy(() -> c.createStatement().execute("DELETE FROM items"))
