@@ -13,7 +13,10 @@
 #   4. what counting temp files costs: a 300,000-row ORDER BY that spills about 30 MB, the service's
 #      elapsedMs (its temp files counted against ltxvfs.query.max-temp-bytes) beside the same SQLite
 #      (sqlite-jdbc from the driver jar) in a plain JVM with unix's uncounted temp files; medians of 5
-#      after one warm-up each.
+#      after one warm-up each;
+#   5. what the driver's error-explaining wrapper costs per JDBC call: 500,000 rows of 4 columns read in a
+#      tight loop through the driver's connection and through sqlite-jdbc's own (unwrap), alternating, warm,
+#      medians of 7 after one warm-up each.
 #
 #   src/test/scripts/bench-clients.sh     (env ROUNDS=100 RUNS=3; BUILD=0 reuses target/; run under the build lock)
 # Needs JDK 25, node/npm (@libsql/client is installed once into ~/.cache), curl, python3.
@@ -101,7 +104,33 @@ public class SortAnchor {
     }
 }
 JAVA
-"$JAVA_HOME/bin/javac" -d "$work/probe" "$work/probe/Probe.java" "$work/probe/SortAnchor.java"
+# The wrapper's cost of 5: rows SQLite makes itself, so only the JDBC calls differ between the two.
+cat >"$work/probe/WrapperCost.java" <<'JAVA'
+import java.sql.*;
+public class WrapperCost {
+    public static void main(String[] a) throws Exception {
+        try (Connection wrapped = DriverManager.getConnection(a[0])) {
+            Connection own = wrapped.unwrap(org.sqlite.SQLiteConnection.class);
+            long[][] ms = new long[2][8];
+            for (int i = 0; i < 8; i++) {
+                for (int k = 0; k < 2; k++) {
+                    long t0 = System.nanoTime(), sum = 0;
+                    try (Statement s = (k == 0 ? wrapped : own).createStatement(); ResultSet rs = s.executeQuery(a[1])) {
+                        while (rs.next()) sum += rs.getLong(1) + rs.getInt(2) + rs.getString(3).length() + (long) rs.getDouble(4);
+                    }
+                    ms[k][i] = (System.nanoTime() - t0) / 1_000_000 + (sum == 42 ? 1 : 0);
+                }
+            }
+            for (int k = 0; k < 2; k++) {
+                long[] m = java.util.Arrays.copyOfRange(ms[k], 1, 8);
+                java.util.Arrays.sort(m);
+                System.out.print(m[3] + (k == 0 ? " " : "\n"));
+            }
+        }
+    }
+}
+JAVA
+"$JAVA_HOME/bin/javac" -cp "$jar" -d "$work/probe" "$work/probe/Probe.java" "$work/probe/SortAnchor.java" "$work/probe/WrapperCost.java"
 sort_sql="WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 300000) SELECT i, randomblob(100) AS r FROM n ORDER BY r"
 driver_cold() {
   local delay=$1 t0 t1 line
@@ -181,4 +210,9 @@ echo "(cold runs, service ms: $(printf '%s' "${cold[service,0]}" | paste -sd' ')
 echo
 sort_anchor=$("$java" --enable-native-access=ALL-UNNAMED -cp "$jar:$work/probe" SortAnchor "$sort_sql" | median)
 echo "300,000-row ORDER BY (about 30 MB spilled), median ms: service ${sort_service} (temp files counted) vs plain sqlite-jdbc ${sort_anchor} (uncounted): $(awk -v a="$sort_service" -v b="$sort_anchor" 'BEGIN {printf "%.2f", a / b}')x"
+echo "== 5. the driver's wrapper: 500,000 rows x 4 columns, wrapped vs sqlite-jdbc's own connection" >&2
+read -r wrapped own < <("$java" --enable-native-access=ALL-UNNAMED -Daws.accessKeyId=identity -Daws.secretAccessKey=credential \
+  -cp "$jar:$work/probe" WrapperCost "jdbc:litestream:$(replica 0)" \
+  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 500000) SELECT i, i * 7, 'row ' || i, i * 0.5 FROM n")
+echo "driver wrapper, 500,000 rows x 4 columns read, median ms: wrapped ${wrapped} vs sqlite-jdbc's own ${own}: $(awk -v a="$wrapped" -v b="$own" 'BEGIN {printf "%.2f", a / b}')x"
 echo "heap, 8 x zeroblob(500000000), -Xmx512m: ${heap_before_mib} MiB before the requests, high-water ${heap_mib} MiB; answers ${codes}in ${giant_ms} ms (\"$message\"); SELECT 1 after: $alive"
