@@ -89,8 +89,9 @@ class LitestreamDriverTest {
         // A server that answers every request with 503 SlowDown, which is retried: the error shows how many tries it had.
         try (ScriptedHttpServer slow = new ScriptedHttpServer(ScriptedHttpServer.error(503, "SlowDown"))) {
             String busy = LitestreamDriver.PREFIX + "s3://bucket/orders?endpoint=" + slow.endpoint() + "&region=us-east-1";
+            // Polled hourly: the driver serves a replica for the JVM's life, and this one's server is gone after the test.
             Properties p = props("litestream_s3_max_attempts", "2", "litestream_s3_request_timeout", "20s",
-                    "litestream_open_timeout", "20s");
+                    "litestream_open_timeout", "20s", "litestream_poll_interval", "1h");
             assertThatThrownBy(() -> DriverManager.getConnection(busy, p).close())
                     .isInstanceOf(SQLiteException.class)
                     .hasMessageContaining("SQLITE_IOERR")
