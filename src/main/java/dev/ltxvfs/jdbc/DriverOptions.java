@@ -107,7 +107,7 @@ record DriverOptions(Duration poll, Long cacheBytes, HydrateMode hydrate, Durati
         throw new IllegalArgumentException(property.key + " '" + v + "' is not a whole number of at least 1");
     }
 
-    /** {@code 500ms}, {@code 1s}, {@code 2m} or ISO-8601 ({@code PT1S}); positive. */
+    /** {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT1S}); positive. */
     private static Duration duration(Properties p, Property property) {
         String text = property.in(p);
         String t = text.toLowerCase(Locale.ROOT);
@@ -119,6 +119,8 @@ record DriverOptions(Duration poll, Long cacheBytes, HydrateMode hydrate, Durati
                 d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()));
             } else if (t.endsWith("m")) {
                 d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+            } else if (t.endsWith("h")) {
+                d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
             } else {
                 d = Duration.parse(text);
             }
