@@ -7,8 +7,7 @@ import java.util.concurrent.Semaphore;
  * decoded (in flight, or in and waiting for a decoder). The next GET goes out as soon as one is in,
  * so decoding (slower than the network on a small machine) does not hold the downloads back, whose
  * bytes a query can already take. Shared, so that a burst of databases opening (a catalog's tenants
- * after a scale from zero) holds no more bytes than one database's hydration does. (Its own class:
- * the JDBC driver jar builds a cache without the logging {@link Hydration} needs.)
+ * after a scale from zero) holds no more bytes than one database's hydration does.
  */
 record HydrationPermits(Semaphore sending, Semaphore undecoded) {
 

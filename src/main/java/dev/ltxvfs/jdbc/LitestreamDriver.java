@@ -34,8 +34,8 @@ import org.sqlite.SQLiteOpenMode;
  *
  * <p>Connection properties ({@link DriverOptions.Property}): {@code litestream_time} (a point in
  * time, as {@code PRAGMA litestream_time} takes it), the polling, cache, hydration and timeouts the
- * service sets with {@code ltxvfs.*}, and the S3 request settings. Connections are sqlite-jdbc's own,
- * read-only, on the {@code litestream} VFS.
+ * service sets with {@code ltxvfs.*}, and the S3 request settings. Connections are sqlite-jdbc's,
+ * read-only, on the {@code litestream} VFS, behind {@link ExplainedErrors}.
  */
 public final class LitestreamDriver implements Driver {
     public static final String PREFIX = "jdbc:litestream:";
