@@ -12,7 +12,9 @@
 # first answer: ms after JVM start of Quarkus boot, VFS registered, S3 client ready, LIST+tails done,
 # index ready, first query), with the LIST requests the store had sent by then and the CPU time the
 # JVM had used (user + system, all its threads; on a CPU-bound start a steadier measure of a flag's cost
-# than the wall time, which moves with the machine's other work).
+# than the wall time, which moves with the machine's other work), and how much of it the JIT compiler
+# threads had used (C1 and C2; a compiler thread that the JVM ended before the first answer is not
+# counted, so this is a floor).
 #
 #   src/test/scripts/bench-startup.sh [RUNS]      (default 5; builds both jars itself, offline;
 #                                                  BUILD=0 reuses the last build in target/bench-startup)
@@ -169,10 +171,10 @@ echo "replica: $files LTX files (levels $levels) of the demo dataset in S3Proxy;
 
 ext=$("$root/src/test/scripts/reference-vfs.sh")
 
-# ---- one run of ltxvfs: prints "<ms to first answer> <VmRSS kB> <LISTs> <timeline ms (6)> <CPU ms>" ----
+# ---- one run of ltxvfs: prints "<ms to first answer> <VmRSS kB> <LISTs> <timeline ms (6)> <CPU ms> <JIT ms>" ----
 run_ltxvfs() {
   local dir=$1 delay=$2; shift 2
-  local port t0 t1 rss cpu code url timeline lists
+  local port t0 t1 rss cpu jit code url timeline lists
   url="s3://bench/demo?endpoint=${via[$delay]}&forcePathStyle=true"
   s3_up
   port=$(free_port)
@@ -193,13 +195,17 @@ run_ltxvfs() {
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
   # utime + stime in clock ticks (fields 14 and 15; the name in field 2 has no spaces: "(java)").
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat")
+  # The same for the threads named "C1 CompilerThre..." and "C2 CompilerThre..." (the name is field 2,
+  # "(C2 CompilerThre)": two words, so utime and stime are fields 15 and 16 there).
+  jit=$(cat /proc/"$pid"/task/*/stat 2>/dev/null | awk -v hz="$(getconf CLK_TCK)" \
+    '$2 ~ /^\(C[12]$/ && $3 ~ /^CompilerThre/ {t += $15 + $16} END {print int(t * 1000 / hz)}')
   # "startup (ms after JVM start): quarkus boot 512, vfs registered 430, ..." -> "512 430 ..."
   for _ in $(seq 1 100); do grep -q 'startup (ms after JVM start)' "$work/run.log" && break; sleep 0.01; done
   timeline=$(sed -n 's/.*startup (ms after JVM start): //p' "$work/run.log" | head -1 | tr ',' '\n' | awk '{print $NF}' | paste -sd' ')
   # The store's LIST requests so far (the index build's; a poll may have added one).
   lists=$(curl -s -m 10 "http://127.0.0.1:$port/v1/databases/bench" | sed -n 's/.*"lists":\([0-9]*\).*/\1/p')
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-  echo "$((t1 - t0)) $rss ${lists:--} $timeline $cpu"
+  echo "$((t1 - t0)) $rss ${lists:--} $timeline $cpu $jit"
 }
 
 # ---- one run of the reference extension: a cold sqlite3 process; prints "<ms> <max RSS kB>" ----
@@ -278,15 +284,15 @@ if [ -n "${COMPARE:-}" ]; then
   done
 fi
 printf '\nltxvfs startup timeline, median ms after JVM start (the line it logs at its first answer)\n'
-printf '%-34s %6s %8s %8s %8s %10s %8s %8s %6s %7s\n' variant delay "quarkus" "vfs" "s3client" "list+tails" "index" "query" "LISTs" "CPU ms"
+printf '%-34s %6s %8s %8s %8s %10s %8s %8s %6s %7s %7s\n' variant delay "quarkus" "vfs" "s3client" "list+tails" "index" "query" "LISTs" "CPU ms" "JIT ms"
 for delay in $delays; do
   for v in $variants; do
     for b in $builds; do
       [ "$v" = alt ] && [ "$b" = cmp ] && continue
       lines=$(printf '%s' "${result[$b,$v,$delay]}")
-      printf '%-34s %4s ms %8s %8s %8s %10s %8s %8s %6s %7s\n' "$(label "$b" "$v")" "$delay" \
+      printf '%-34s %4s ms %8s %8s %8s %10s %8s %8s %6s %7s %7s\n' "$(label "$b" "$v")" "$delay" \
         "$(col 4 <<<"$lines")" "$(col 5 <<<"$lines")" "$(col 6 <<<"$lines")" "$(col 7 <<<"$lines")" "$(col 8 <<<"$lines")" \
-        "$(col 9 <<<"$lines")" "$(col 3 <<<"$lines")" "$(col 10 <<<"$lines")"
+        "$(col 9 <<<"$lines")" "$(col 3 <<<"$lines")" "$(col 10 <<<"$lines")" "$(col 11 <<<"$lines")"
     done
   done
 done

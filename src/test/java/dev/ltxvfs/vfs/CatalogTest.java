@@ -1,31 +1,22 @@
 package dev.ltxvfs.vfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ltxvfs.cache.PageCache;
 import dev.ltxvfs.store.CatalogStore;
 import dev.ltxvfs.store.ForwardingStore;
 import dev.ltxvfs.store.LtxFileInfo;
-import dev.ltxvfs.store.ReplicaUrl;
-import dev.ltxvfs.store.S3Options;
-import dev.ltxvfs.testing.S3ProxyServer;
 import dev.ltxvfs.testing.SqlRows;
 import dev.ltxvfs.testing.Tenants;
 import dev.ltxvfs.writer.ReplicaWriter;
 import io.smallrye.mutiny.Uni;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,111 +25,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A bucket of databases through plain JDBC: 200 tiny replicas under one prefix, in a local
- * directory and in S3Proxy, served by a catalog, opened on first use, closed when idle or when
- * more than max-open are open. Requests are counted by the stores, which count each one before
- * it is sent.
+ * A bucket of databases through plain JDBC, served by a catalog: opened on first use, closed when
+ * idle or when more than max-open are open, answers right throughout.
  */
-class CatalogTest {
-    static final int TENANTS = 200;
-    static final Duration POLL = Duration.ofMillis(200);
-
-    @TempDir
-    static Path root;
-    static Tenants tenants;
-    static String bucket;
-
-    DatabaseRegistry before;
-    DatabaseRegistry registry;
-
-    @BeforeAll
-    static void write() throws Exception {
-        tenants = Tenants.write(root, TENANTS);
-        S3ProxyServer s3 = S3ProxyServer.get();
-        bucket = s3.newBucket("catalog");
-        tenants.upload(s3.client(), bucket, "tenants");
-    }
-
-    @BeforeEach
-    void install() {
-        before = Ltxvfs.registry();
-    }
-
-    @AfterEach
-    void restore() {
-        if (registry != null) {
-            registry.close();
-        }
-        Ltxvfs.use(before);
-    }
-
-    /** A registry the VFS serves from, with a catalog of the tenants. */
-    DatabaseRegistry serve(CatalogStore store, int maxOpen, Duration idleClose) {
-        registry = new DatabaseRegistry(new PageCache(32 << 20),
-                new RegistryLimits(idleClose, maxOpen, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(20)));
-        Ltxvfs.use(registry);
-        LitestreamVfs.register();
-        registry.addCatalog("tenants", store, Polling.onDemand(POLL), (name, replica) ->
-                new ReplicaDatabase(name, replica, registry.cache(), Duration.ofSeconds(20), Duration.ofSeconds(20)));
-        return registry;
-    }
-
-    static CatalogStore s3Catalog() {
-        S3ProxyServer s3 = S3ProxyServer.get();
-        return CatalogStore.open(ReplicaUrl.parse(s3.replicaUrl(bucket, "tenants")), s3.options());
-    }
-
-    static CatalogStore localCatalog() {
-        return CatalogStore.open(ReplicaUrl.file(tenants.dir), S3Options.defaults());
-    }
-
-    static List<String> query(String db, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + db + "?vfs=litestream")) {
-            return SqlRows.rows(c, sql);
-        }
-    }
-
-    /** Queries every third tenant from 8 threads; returns the wrong answers. */
-    static List<String> queryMany() throws Exception {
-        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<?>> done = new ArrayList<>();
-        for (int i = 0; i < TENANTS; i += 3) {
-            int n = i;
-            done.add(pool.submit(() -> {
-                List<String> got = query(Tenants.name(n), "SELECT id, name FROM t");
-                if (!got.equals(List.of(Tenants.answer(n)))) {
-                    wrong.add(Tenants.name(n) + ": " + got);
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        pool.shutdown();
-        return wrong;
-    }
-
-    /** Every request of the catalog and of its open databases so far. */
-    long requests(CatalogStore catalog) {
-        long n = catalog.stats().lists.sum() + catalog.stats().gets.sum();
-        for (DatabaseRegistry.Served s : registry.served()) {
-            if (s.database() instanceof ReplicaDatabase db) {
-                n += db.replica().store().stats().lists.sum() + db.replica().store().stats().gets.sum();
-            }
-        }
-        return n;
-    }
-
+class CatalogTest extends CatalogHarness {
     @Test
     void manyReplicasInS3AnswerRightAndCostNothingIdle() throws Exception {
         CatalogStore catalog = s3Catalog();
@@ -278,96 +171,6 @@ class CatalogTest {
         }
     }
 
-    @Test
-    void badNamesAreRefusedNamingTheRule() {
-        serve(localCatalog(), 1000, Duration.ofMinutes(10));
-        String[][] cases = {
-            {"a/b", "no '/'"}, {"..", "'..'"}, {"t-001/../t-002", "no '/'"}, {"a..b", "'..'"}, {"%2e%2e", "'%'"},
-            {"t%2F001", "'%'"}, {"a\u0001b", "control characters"}, {"a\nb", "control characters"},
-            {"x".repeat(256), "at most 255 bytes"}, {"é".repeat(128), "at most 255 bytes"}, {"", "empty"}, {"a\\b", "'\\'"},
-        };
-        for (String[] c : cases) {
-            assertThatThrownBy(() -> registry.acquire(c[0])).as(c[0]).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(c[1]);
-        }
-        assertThat(registry.catalogs()).hasSize(1); // nothing asked of storage: no catalog request at all
-    }
-
-    @Test
-    void aMissingNameCostsOneRequestAndIsRememberedBriefly() throws Exception {
-        CatalogStore catalog = s3Catalog();
-        serve(catalog, 1000, Duration.ofMinutes(10));
-        long lists = catalog.stats().lists.sum();
-        assertThatThrownBy(() -> registry.acquire("nobody")).isInstanceOf(NoSuchDatabaseException.class)
-                .hasMessageContaining("has no folder 'nobody'");
-        assertThat(catalog.stats().lists.sum() - lists).isEqualTo(1);
-        assertThatThrownBy(() -> registry.acquire("nobody")).isInstanceOf(NoSuchDatabaseException.class);
-        assertThat(catalog.stats().lists.sum() - lists).isEqualTo(1); // remembered: no second request
-        Thread.sleep(600); // past the miss memory: asked again
-        assertThatThrownBy(() -> registry.acquire("nobody")).isInstanceOf(NoSuchDatabaseException.class);
-        assertThat(catalog.stats().lists.sum() - lists).isEqualTo(2);
-        assertThat(registry.openCount()).isZero();
-    }
-
-    @Test
-    void aFolderWithoutAReplicaIsNotADatabaseAndSaysWhy() throws Exception {
-        Files.createDirectories(tenants.dir.resolve("notes"));
-        Files.writeString(tenants.dir.resolve("notes/readme.txt"), "not a replica");
-        try {
-            serve(localCatalog(), 1000, Duration.ofMinutes(10));
-            assertThatThrownBy(() -> registry.acquire("notes")).isInstanceOf(NoSuchDatabaseException.class)
-                    .hasMessageContaining("holds no Litestream replica");
-            assertThatThrownBy(() -> query("notes", "SELECT 1")).isInstanceOf(SQLException.class);
-        } finally {
-            deleteTree(tenants.dir.resolve("notes"));
-        }
-    }
-
-    @Test
-    void storageDownDuringALazyOpenIsAnErrorNotAMiss() throws Exception {
-        int dead;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dead = s.getLocalPort(); // nothing listens here once closed
-        }
-        S3Options quick = S3ProxyServer.get().options().withRetries(1, Duration.ofSeconds(2)).withAttemptTimeout(Duration.ofSeconds(1));
-        CatalogStore catalog = CatalogStore.open(ReplicaUrl.parse("s3://" + bucket + "/tenants?endpoint=http://127.0.0.1:" + dead
-                + "&region=us-east-1&forcePathStyle=true"), quick);
-        serve(catalog, 1000, Duration.ofMinutes(10));
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            assertThatThrownBy(() -> registry.acquire("t-001")).isInstanceOf(IOException.class)
-                    .isNotInstanceOf(NoSuchDatabaseException.class)
-                    .hasMessageContaining("storage unavailable");
-            assertThat(catalog.stats().lists.sum()).as("each attempt asks storage again").isEqualTo(attempt);
-        }
-    }
-
-    @Test
-    void aDatabaseDeletedWhileOpenFailsClearlyClosesAndReopensWhenItComesBack() throws Exception {
-        Path folder = tenants.dir.resolve(Tenants.name(150));
-        Path saved = root.resolve("saved-150");
-        serve(localCatalog(), 1000, Duration.ofMinutes(10));
-        assertThat(query(Tenants.name(150), "SELECT id, name FROM t")).containsExactly(Tenants.answer(150));
-        copyTree(folder, saved);
-        deleteTree(folder);
-        registry.cache().invalidateAll(); // the next read must go to storage
-        assertThatThrownBy(() -> query(Tenants.name(150), "SELECT id, name FROM t")).isInstanceOf(SQLException.class);
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Throwable last = null;
-        while (System.nanoTime() < end) {
-            try {
-                registry.acquire(Tenants.name(150)).close();
-            } catch (NoSuchDatabaseException e) {
-                last = e;
-                break;
-            }
-            Thread.sleep(50);
-        }
-        assertThat(last).as("the deleted database closes and is then not found").isNotNull()
-                .hasMessageContaining("has no folder");
-        copyTree(saved, folder);
-        Thread.sleep(600); // past the miss memory
-        assertThat(query(Tenants.name(150), "SELECT id, name FROM t")).containsExactly(Tenants.answer(150));
-    }
 
     @Test
     void concurrentFirstQueriesShareOneOpen() throws Exception {
@@ -416,27 +219,4 @@ class CatalogTest {
         assertThat(registry.openCount()).isZero();
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }
