@@ -87,7 +87,9 @@ public final class LitestreamDriver implements Driver {
 
     /**
      * Serves the replica once per JVM and set of options, under a name derived from both, polled in
-     * the background.
+     * the background while it is used: after the registry's idle-close (10 minutes) without a read,
+     * its polls stop and its pages leave the cache, and the next read opens it again. A desktop tool
+     * keeps the driver loaded long after its user stopped querying.
      */
     private static String serve(String replica, DriverOptions o) {
         ReplicaUrl location = ReplicaUrl.parse(replica);
@@ -97,7 +99,7 @@ public final class LitestreamDriver implements Driver {
             }
             DatabaseRegistry r = Ltxvfs.registry();
             String name = "jdbc-" + hash(key);
-            r.serve(name, location.toString(), () -> new ReplicaDatabase(name, ReplicaStores.open(location, o.s3()), r.cache(),
+            r.serveUntilIdle(name, location.toString(), () -> new ReplicaDatabase(name, ReplicaStores.open(location, o.s3()), r.cache(),
                     o.readTimeout(), o.openTimeout(), o.hydrate()), Polling.background(o.poll()));
             LitestreamVfs.register();
             return name;

@@ -27,8 +27,9 @@ import java.util.function.Supplier;
  *
  * <p>The public surface:
  * <ul>
- * <li>{@link #serve} a database under a name (opened now and kept open); {@link #addCatalog} a
- *     prefix whose folders are databases (opened on first use, closed when idle);
+ * <li>{@link #serve} a database under a name (opened now and kept open), or
+ *     {@link #serveUntilIdle} (opened now, closed when idle, opened again by its next use);
+ *     {@link #addCatalog} a prefix whose folders are databases (opened on first use, closed when idle);
  *     {@link #fallbackTo} a replica for every file name nothing else matches (VFS only);
  *     {@link #remove} a name.
  * <li>{@link #acquire} a {@link Lease} to use a database. It opens the database if needed
@@ -47,7 +48,7 @@ import java.util.function.Supplier;
  * remembered as missing for {@link RegistryLimits#missMemory()} per catalog. Every requested name follows
  * {@link DatabaseNames} (400 otherwise).
  *
- * <p>Life: a catalog's database closes after {@link RegistryLimits#idleClose()} without a lease, and the
+ * <p>Life: a catalog's database (and one served until idle) closes after {@link RegistryLimits#idleClose()} without a lease, and the
  * least recently used ones close when more than {@link RegistryLimits#maxOpen()} are open (never one under
  * a lease, so the bound can be exceeded while every open database is in use). Closing stops its
  * poll, closes its attachments (connections) and its store (client, threads, files) and drops
@@ -134,8 +135,23 @@ public final class DatabaseRegistry implements AutoCloseable {
      * @param location where it comes from, without credentials (for listings and logs)
      */
     public <D extends VfsDatabase> D serve(String name, String location, Supplier<D> open, Polling polling) {
+        return serve(name, location, open, polling, false);
+    }
+
+    /**
+     * As {@link #serve}, but after {@link RegistryLimits#idleClose()} without a lease the database
+     * closes (its polls stop, its store closes, its pages leave the cache) and the name stays
+     * served: its next use opens a new one from {@code open}. For a client that may stop using a
+     * database while its process lives on (the JDBC driver in a desktop tool): a background poll
+     * would otherwise list the replica every interval for as long as the process runs.
+     */
+    public <D extends VfsDatabase> D serveUntilIdle(String name, String location, Supplier<D> open, Polling polling) {
+        return serve(name, location, open, polling, true);
+    }
+
+    private <D extends VfsDatabase> D serve(String name, String location, Supplier<D> open, Polling polling, boolean untilIdle) {
         requireOpen();
-        RegistryEntry entry = RegistryEntry.configured(this, name, location, open, polling);
+        RegistryEntry entry = RegistryEntry.configured(this, name, location, open, polling, untilIdle);
         RegistryEntry old = entries.put(name, entry);
         if (old != null) {
             old.close(true);
@@ -160,7 +176,7 @@ public final class DatabaseRegistry implements AutoCloseable {
     public void fallbackTo(String location, Supplier<? extends VfsDatabase> open, Polling polling) {
         requireOpen();
         RegistryEntry old = fallback;
-        fallback = RegistryEntry.configured(this, "default", location, open, polling);
+        fallback = RegistryEntry.configured(this, "default", location, open, polling, false);
         if (old != null) {
             old.close(true);
         }
@@ -333,13 +349,13 @@ public final class DatabaseRegistry implements AutoCloseable {
         }
     }
 
-    /** Closes catalog databases unused for longer than idle-close (never one under a lease). */
+    /** Closes catalog databases (and those served until idle) unused for longer than idle-close (never one under a lease). */
     private void closeIdle() {
         try {
             long now = System.nanoTime();
             long idle = limits.idleClose().toNanos();
             for (RegistryEntry e : entries.values()) {
-                if (e.fromCatalog() && now - e.lastUsedNanos() > idle) {
+                if (e.closesWhenIdle() && e.isOpen() && now - e.lastUsedNanos() > idle) {
                     e.close(false);
                 }
             }

@@ -17,8 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * One served name and the life of its database: closed, open (with leases, a poll job and
- * attachments), closed again. A configured entry stays in the registry for good; a catalog's
- * entry is forgotten when its database closes (or fails to open), so the next use looks again.
+ * attachments), closed again. A configured entry stays in the registry for good (one served until
+ * idle closes its database when idle, and its next use opens it again); a catalog's entry is
+ * forgotten when its database closes (or fails to open), so the next use looks again.
  * Every change of state happens under this object's lock.
  */
 final class RegistryEntry {
@@ -34,6 +35,7 @@ final class RegistryEntry {
     final String name;
     private final Opener opener;
     private final boolean fromCatalog;
+    private final boolean closesWhenIdle;
     private volatile VfsDatabase db;
     private volatile String location;
     private volatile String catalog;
@@ -46,27 +48,34 @@ final class RegistryEntry {
     private volatile long lastPollNanos;
     private CompletableFuture<Boolean> pollInFlight;
 
-    private RegistryEntry(DatabaseRegistry registry, String name, Opener opener, boolean fromCatalog, String location,
-            Polling polling) {
+    private RegistryEntry(DatabaseRegistry registry, String name, Opener opener, boolean fromCatalog, boolean closesWhenIdle,
+            String location, Polling polling) {
         this.registry = registry;
         this.name = name;
         this.opener = opener;
         this.fromCatalog = fromCatalog;
+        this.closesWhenIdle = closesWhenIdle;
         this.location = location;
         this.polling = polling;
     }
 
     static RegistryEntry configured(DatabaseRegistry r, String name, String location, Supplier<? extends VfsDatabase> open,
-            Polling polling) {
-        return new RegistryEntry(r, name, () -> new Opened(open.get(), location, null, polling), false, location, polling);
+            Polling polling, boolean closesWhenIdle) {
+        return new RegistryEntry(r, name, () -> new Opened(open.get(), location, null, polling), false, closesWhenIdle,
+                location, polling);
     }
 
     static RegistryEntry fromCatalog(DatabaseRegistry r, String name, Opener opener) {
-        return new RegistryEntry(r, name, opener, true, null, null);
+        return new RegistryEntry(r, name, opener, true, true, null, null);
     }
 
     boolean fromCatalog() {
         return fromCatalog;
+    }
+
+    /** Whether the registry closes the database after idle-close without a lease. */
+    boolean closesWhenIdle() {
+        return closesWhenIdle;
     }
 
     boolean isOpen() {

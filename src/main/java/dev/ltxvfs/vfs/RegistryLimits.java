@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * The bounds of a {@link DatabaseRegistry}.
  *
- * @param idleClose a catalog's database unused this long closes
+ * @param idleClose a catalog's database (or one served until idle) unused this long closes
  * @param maxOpen most catalog databases open at once (least recently used closes first)
  * @param pollWait longest an on-demand poll holds up the read transaction that started it
  * @param missMemory how long a name not found in a catalog is remembered as missing

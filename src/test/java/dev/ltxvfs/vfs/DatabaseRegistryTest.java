@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +38,13 @@ class DatabaseRegistryTest {
     static final class Counted implements VfsDatabase {
         final FileDatabase inner = new FileDatabase("r", plain, 1);
         final AtomicInteger closes = new AtomicInteger();
+        final AtomicInteger polls = new AtomicInteger();
+
+        @Override
+        public CompletableFuture<Boolean> poll() {
+            polls.incrementAndGet();
+            return CompletableFuture.completedFuture(false);
+        }
 
         @Override
         public String name() {
@@ -100,6 +111,51 @@ class DatabaseRegistryTest {
             assertThat(events).containsExactly("opened r", "closed r");
             assertThatThrownBy(() -> r.acquire("r")).isInstanceOf(NoSuchDatabaseException.class);
         }
+    }
+
+    @Test
+    void aDatabaseServedUntilIdleStopsPollingWhenIdleAndOpensAgainOnItsNextUse() throws Exception {
+        RegistryLimits quick = new RegistryLimits(Duration.ofMillis(200), 1000, Duration.ofSeconds(5), Duration.ofSeconds(10),
+                Duration.ofSeconds(60));
+        try (DatabaseRegistry r = new DatabaseRegistry(new PageCache(1 << 20), quick)) {
+            List<Counted> made = new CopyOnWriteArrayList<>();
+            Polling every20ms = Polling.background(Duration.ofMillis(20));
+            Counted first = r.serveUntilIdle("idle", "a", () -> {
+                Counted c = new Counted();
+                made.add(c);
+                return c;
+            }, every20ms);
+            Counted kept = r.serve("kept", "b", Counted::new, every20ms);
+
+            try (Lease held = r.acquire("idle")) {
+                Thread.sleep(600); // three idle-closes long: a lease keeps it open
+                assertThat(first.closes).hasValue(0);
+            }
+            awaitUntil(() -> first.closes.get() == 1);
+            int pollsAtClose = first.polls.get();
+            assertThat(pollsAtClose).isPositive();
+            Thread.sleep(200);
+            assertThat(first.polls).hasValue(pollsAtClose); // no poll after it closed
+            assertThat(r.find("idle")).hasValueSatisfying(s -> assertThat(s.database()).isNull());
+
+            // Still served: the next use opens a new database from the same supplier.
+            try (Lease again = r.acquire("idle")) {
+                assertThat(again.database()).isNotSameAs(first);
+                assertThat(made).hasSize(2);
+            }
+            // What is served plainly stays open and polled however idle.
+            assertThat(kept.closes).hasValue(0);
+            int keptPolls = kept.polls.get();
+            awaitUntil(() -> kept.polls.get() > keptPolls);
+        }
+    }
+
+    private static void awaitUntil(BooleanSupplier done) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(done.getAsBoolean()).isTrue();
     }
 
     @Test
