@@ -11,7 +11,8 @@
 # auto, on), BENCH_QUERIES (queries to run, cold and warm, e.g.
 # "point lookup,index lookup"; all by default),
 # BENCH_REFERENCE=0 (skip the reference's runs), BENCH_WARM=0 (skip the warm table), BENCH_WARM_REPS
-# (runs of each warm query, ours and plain SQLite alternating; 20 by default),
+# (runs of each warm query, ours and plain SQLite alternating; 20 by default), BENCH_WARMUP_MS (how long
+# each warm query runs first, ours and plain alternating, so the timed runs meet compiled code; 2000),
 # BENCH_SETTLE_MS (the cold child waits this long after the index is ready before its query,
 # which is then timed from the end of the wait: what reading ahead has done by then), BENCH_TRACE=1
 # (each cold run's GETs after ready as the proxy saw them: server time beyond the delay, transfer,

@@ -40,6 +40,8 @@ public final class ReadPathBench {
     static final long REF_SCAN_TIMEOUT_S = Long.parseLong(System.getenv().getOrDefault("REF_SCAN_TIMEOUT_S", "60"));
     /** BENCH_WARM_REPS: runs of each warm query per side (20 by default), ours and plain SQLite alternating. */
     static final int WARM_REPS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARM_REPS", "20"));
+    /** How long each warm query runs, ours and plain alternating, before its timed runs. */
+    static final long WARMUP_MS = Long.parseLong(System.getenv().getOrDefault("BENCH_WARMUP_MS", "2000"));
     /** Fewer for the reference: its small page cache makes a warm full scan fetch the replica again. */
     static final int REFERENCE_WARM_REPS = 5;
 
@@ -262,8 +264,9 @@ public final class ReadPathBench {
 
     static void printWarm(List<String[]> warm) {
         System.out.println();
-        System.out.println("Warm: median of " + WARM_REPS + ", ours and plain alternating (reference: " + REFERENCE_WARM_REPS
-                + ", full scan 1) after one warming run, on one open connection (ms); plain = sqlite-jdbc on a local copy");
+        System.out.println("Warm: median of " + WARM_REPS + ", ours and plain alternating, each first in every other pair, after "
+                + WARMUP_MS + " ms of the same (reference: " + REFERENCE_WARM_REPS
+                + ", full scan 1, after one warming run), on one open connection (ms); plain = sqlite-jdbc on a local copy");
         String g = "| %-15s | %10s | %10s | %10s | %12s | %12s |%n";
         System.out.printf(g, "query", "ltxvfs", "reference", "plain", "ltxvfs/plain", "ref/plain");
         System.out.printf(g, "---", "---", "---", "---", "---", "---");
