@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * What is read into the cache ahead of queries once a database's index is built, in the
  * background, as far as its {@link HydrateMode.Reach} says: page 1 and the schema (always: the
  * first query needs them), then either the hot set (interior b-tree pages, {@link HotSet}) or the
- * whole database: its frames in page order, gathered per file into large ranged GETs of up to
- * {@link #GET_BYTES}, at most the readahead budget in flight ({@link HydrationPermits#concurrency}).
+ * whole database: the small files first, then its frames in page order, gathered per file into
+ * large ranged GETs of up to {@link #GET_BYTES}, at most the readahead budget in flight
+ * ({@link HydrationPermits#concurrency}).
  *
  * <p>The whole-database passes never stand in a query's way: their claims are of kind {@link Claim.Kind#HYDRATION},
  * which a random demand miss does not wait for alone (it reads the page itself and takes hydration's
@@ -143,10 +144,11 @@ final class Hydration {
     }
 
     /**
-     * One pass over {@code s}; true when every page is in. Frames are taken in page order and
-     * gathered per file; a file's gathered frames are read once they reach {@link #GET_BYTES}, and
-     * whatever is left at the end in one read per file: the snapshot is read in page order, and a
-     * small file holding pages all over the database costs one GET, not one per chunk.
+     * One pass over {@code s}; true when every page is in. First the files of one GET or less,
+     * each in one read: the newer levels' changes, which hold pages from all over the database (and
+     * often the ones queried), so no query waits for the end of the pass for one of theirs. Then
+     * the rest in page order, gathered per file; a file's gathered frames are read once they reach
+     * {@link #GET_BYTES}, and whatever is left at the end in one read per file.
      */
     private boolean pass(IndexSnapshot s, Executor decoder) throws InterruptedException {
         int lock = LtxHeader.lockPage(s.pageSize());
@@ -156,22 +158,35 @@ final class Hydration {
         HydrationPermits permits = cache.hydrationPermits;
         Phaser reads = new Phaser(1); // this pass's GETs, until decoded
         AtomicLong failed = new AtomicLong();
-        Map<LtxFileInfo, List<FrameLocation>> gathered = new LinkedHashMap<>();
-        int step = Math.max(1, GET_BYTES / s.pageSize());
-        int next = 0;
-        while (next < s.commit() && !stopped && !gone) {
-            List<FrameLocation> frames = s.framesAfter(next, step);
-            next = Math.min(s.commit(), next + step);
-            for (FrameLocation f : frames) {
-                List<FrameLocation> inFile = gathered.computeIfAbsent(f.file(), k -> new ArrayList<>());
-                // A file's frames ascend with their pages: the read spans from its first to this one.
-                if (!inFile.isEmpty() && f.end() - inFile.getFirst().offset() > GET_BYTES) {
-                    read(s, inFile, permits, reads, failed, decoder);
-                    inFile = new ArrayList<>();
-                    gathered.put(f.file(), inFile);
-                }
-                inFile.add(f);
+        List<FrameLocation> inPageOrder = s.framesAfter(0, s.commit());
+        Map<LtxFileInfo, List<FrameLocation>> small = new LinkedHashMap<>();
+        for (FrameLocation f : inPageOrder) {
+            if (f.file().size() <= GET_BYTES) {
+                small.computeIfAbsent(f.file(), k -> new ArrayList<>()).add(f);
             }
+        }
+        for (List<FrameLocation> frames : small.values()) {
+            if (stopped || gone) {
+                break;
+            }
+            read(s, frames, permits, reads, failed, decoder);
+        }
+        Map<LtxFileInfo, List<FrameLocation>> gathered = new LinkedHashMap<>();
+        for (FrameLocation f : inPageOrder) {
+            if (stopped || gone) {
+                break;
+            }
+            if (small.containsKey(f.file())) {
+                continue; // read above
+            }
+            List<FrameLocation> inFile = gathered.computeIfAbsent(f.file(), k -> new ArrayList<>());
+            // A file's frames ascend with their pages: the read spans from its first to this one.
+            if (!inFile.isEmpty() && f.end() - inFile.getFirst().offset() > GET_BYTES) {
+                read(s, inFile, permits, reads, failed, decoder);
+                inFile = new ArrayList<>();
+                gathered.put(f.file(), inFile);
+            }
+            inFile.add(f);
         }
         for (List<FrameLocation> rest : gathered.values()) {
             if (stopped || gone) {

@@ -12,6 +12,8 @@ import dev.ltxvfs.store.LocalDirStore;
 import dev.ltxvfs.store.LtxFileInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +65,36 @@ class HydrationTest {
             // Page 1's read at the open (page 1 changed too), and the rest of the file in one GET: not one per 4 MiB chunk.
             assertThat(store.files.stream().filter(update::equals).count()).isLessThanOrEqualTo(2);
             assertThat(store.reads.size()).isLessThanOrEqualTo((int) (s.sizeBytes() / Hydration.GET_BYTES) + 4);
+        }
+    }
+
+    @Test
+    void theSmallFilesAreReadBeforeTheSnapshotsChunks() throws Exception {
+        // Their pages lie all over the database: at the end of the pass, a query would wait for them.
+        Path db = dir.resolve("random.db");
+        var writer = randomReplica(db); // five 4 MiB chunks
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.execute("UPDATE t SET b = randomblob(1000) WHERE id % 2000 = 7");
+            writer.commit(db, java.time.Instant.EPOCH.plusSeconds(1));
+        }
+        try (LocalDirStore local = new LocalDirStore(writer.dir())) {
+            IndexSnapshot s = open(local);
+            LtxFileInfo update = s.files().getLast();
+            LtxFileInfo snapshot = s.files().getFirst();
+            RecordingStore store = new RecordingStore(local);
+            ReplicaPages pages = new ReplicaPages(new PageCache(256L << 20), store, WAIT);
+            pages.hydrate(() -> s, HydrateMode.ON);
+            awaitProgress(pages, 100);
+            // The snapshot's chunks (the schema's reads are 64 KiB at most), and the update's reads
+            // (page 1's at the open, hydration's): the update's come before any chunk.
+            List<LtxFileInfo> order = new ArrayList<>();
+            for (int i = 0; i < store.reads.size(); i++) {
+                if (store.reads.get(i) > (1 << 20) || store.files.get(i).equals(update)) {
+                    order.add(store.files.get(i));
+                }
+            }
+            assertThat(order).hasSizeGreaterThan(5).startsWith(update).contains(snapshot);
+            assertThat(order.lastIndexOf(update)).isLessThan(order.indexOf(snapshot));
         }
     }
 
