@@ -29,6 +29,7 @@ public final class BenchDatabase {
     static final int PAYLOAD = 200;
 
     public static void main(String[] args) throws Exception {
+        BenchSupport.logAtInfo();
         Path dir = Path.of(args[0]).toAbsolutePath();
         Path db = dir.resolve("bench.db");
         Path replica = dir.resolve("replica");

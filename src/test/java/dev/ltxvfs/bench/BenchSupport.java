@@ -29,6 +29,16 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class BenchSupport {
     private BenchSupport() {}
 
+    /**
+     * Log levels as the service has them (INFO), first thing in every benchmark's main. Without
+     * Quarkus, the JBoss LogManager starts with every level on and buffers each record: the S3
+     * client's trace records of every request took a tenth of a cold child's CPU while it
+     * hydrated (JFR, bench-read-path.sh), and buffered records weigh on the heap measured.
+     */
+    static void logAtInfo() {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+    }
+
     /** Serves {@code store} through the litestream VFS as {@code name}, index built. */
     static ReplicaDatabase serve(String name, ReplicaStore store) throws Exception {
         LitestreamVfs.register();

@@ -56,6 +56,7 @@ public final class BucketBench {
     static final int HOT = 10;
 
     public static void main(String[] args) throws Exception {
+        BenchSupport.logAtInfo();
         int tenants = Integer.parseInt(args[0]);
         int delayMs = Integer.parseInt(args[1]);
         int idleSeconds = Integer.parseInt(args[2]);

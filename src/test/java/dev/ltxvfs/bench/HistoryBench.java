@@ -20,6 +20,7 @@ import java.util.Map;
  */
 public final class HistoryBench {
     public static void main(String[] args) throws Exception {
+        BenchSupport.logAtInfo();
         int l0 = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int limit = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         Path dir = BenchSupport.tempDir("ltxvfs-history");

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IdleCostBench {
     public static void main(String[] args) throws Exception {
+        BenchSupport.logAtInfo();
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         Path dir = BenchSupport.tempDir("ltxvfs-idle");
         Path db = dir.resolve("primary.db");

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LagBench {
     public static void main(String[] args) throws Exception {
+        BenchSupport.logAtInfo();
         int commits = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         Path dir = Files.createTempDirectory("ltxvfs-lag");
         Path db = dir.resolve("primary.db");

@@ -31,6 +31,7 @@ import java.util.Map;
  */
 public final class PitrSwitchBench {
     public static void main(String[] args) throws Exception {
+        BenchSupport.logAtInfo();
         int l0 = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         Path dir = BenchSupport.tempDir("ltxvfs-pitr");
         Path db = dir.resolve("primary.db");

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class PlainLookupBench {
     public static void main(String[] args) throws Exception {
+        BenchSupport.logAtInfo();
         String db = args[0];
         long rows = Long.parseLong(args[1]);
         int threads = Integer.parseInt(args[2]);

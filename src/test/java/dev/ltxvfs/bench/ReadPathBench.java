@@ -79,10 +79,7 @@ public final class ReadPathBench {
     }
 
     public static void main(String[] args) throws Exception {
-        // Log levels as the service has them (INFO). Without Quarkus, the JBoss LogManager starts
-        // with every level on and buffers each record: the S3 client's trace records of every
-        // request took a tenth of the cold child's CPU while it hydrated (JFR).
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+        BenchSupport.logAtInfo(); // the cold child too
         if (args.length > 0 && args[0].equals("--cold-ours")) {
             ReadPathCold.coldOurs(args[1], args[2]);
             return;
