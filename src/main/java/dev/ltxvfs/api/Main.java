@@ -19,6 +19,11 @@ public class Main {
         // and logging set up from two threads at once deadlocks in class initialisation (JUL's LogManager
         // lock against jboss-logmanager's LogContext; seen when the early threads started first, to spare
         // them the ~70-90 ms that this set-up takes with the AOT cache).
+        // Until Quarkus sets up logging (it sets the root level to quarkus.log.level again), the
+        // JBoss LogManager's first configuration passes every level: the early threads' S3 client
+        // would build and buffer its trace records of every request, on the start's critical path.
+        // (A DEBUG line of theirs from before the boot is lost: only INFO and above are kept.)
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         EarlyStart.begin();
         if (training) {
             Quarkus.run(AotTraining.class, args);
