@@ -3,18 +3,16 @@ package dev.ltxvfs.cache;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A page being fetched: the future its readers wait on, and why it is fetched. A reader joins
- * a demand or readahead fetch, but never waits behind hydration alone: it fetches the page itself
- * and takes whichever comes first, its own GET or hydration's (decoding its page from hydration's
- * bytes the moment they are in, not when hydration's decoding reaches it).
+ * A page being fetched: the future its readers wait on, and why it is fetched. Demand and
+ * readahead claims stand in the cache's map of fetches in flight, so readers join them; a
+ * hydration claim does not (its whole GET stands in for its frames, {@link HydrationRead}): it
+ * only tells hydration how its frame went.
  */
 final class Claim extends CompletableFuture<byte[]> {
 
     enum Kind { DEMAND, READAHEAD, HYDRATION }
 
     final Kind kind;
-    /** A hydration claim's GET, set when it starts: completes with its bytes when they are in. */
-    volatile CompletableFuture<FrameFetch.Body> body;
 
     Claim(Kind kind) {
         this.kind = kind;

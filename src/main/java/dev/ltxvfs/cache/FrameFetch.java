@@ -43,21 +43,15 @@ final class FrameFetch {
     }
 
     /**
-     * Reads {@code frames} and decodes them on {@code decodeOn}. A hydration claim among them is
-     * given the read's bytes as soon as they are in ({@link Claim#body}); a frame whose claim is
-     * settled by then (a reader decoded it from those bytes) is skipped.
+     * Reads {@code frames} and decodes them on {@code decodeOn}; {@code arrived} completes with the
+     * read's bytes as soon as they are in (readers racing it decode their page from them). A frame
+     * whose claim is settled by then (such a reader decoded it first) is skipped.
      */
     static CompletableFuture<Void> start(ReplicaStore store, int pageSize, List<Claimed> frames, Settle settle,
-            Executor decodeOn) {
+            Executor decodeOn, CompletableFuture<Body> arrived) {
         LtxFileInfo file = frames.getFirst().frame().file();
         long start = frames.getFirst().frame().offset();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        CompletableFuture<Body> arrived = new CompletableFuture<>();
-        for (Claimed c : frames) {
-            if (c.future().kind == Claim.Kind.HYDRATION) {
-                c.future().body = arrived;
-            }
-        }
         try {
             store.read(file, start, (int) span(frames)).subscribe().with(
                     bytes -> {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,9 +26,10 @@ import java.util.function.Supplier;
  * large ranged GETs of up to {@link #GET_BYTES}, at most the readahead budget in flight
  * ({@link HydrationPermits#concurrency}).
  *
- * <p>The whole-database passes never stand in a query's way: their claims are of kind {@link Claim.Kind#HYDRATION},
- * which a random demand miss does not wait for alone (it reads the page itself and takes hydration's
- * bytes if they come first; a sequential reader rides along), and pages cached or in flight are skipped. A failed GET leaves its pages to demand reads; one more pass retries what
+ * <p>The whole-database passes never stand in a query's way: a random demand miss inside one of
+ * their GETs in flight ({@link HydrationRead}) does not wait for it alone (it reads the page itself
+ * and takes hydration's bytes if they come first; a sequential reader rides along), and pages
+ * cached or in flight are skipped. A failed GET leaves its pages to demand reads; one more pass retries what
  * is still missing. A vanished file (compaction) ends the pass; the next one follows the state
  * the database holds then, and if that is still the same, hydration stops. {@link #stop} ends it
  * at the next GET.
@@ -148,9 +148,19 @@ final class Hydration {
      * each in one read: the newer levels' changes, which hold pages from all over the database (and
      * often the ones queried), so no query waits for the end of the pass for one of theirs. Then
      * the rest in page order, gathered per file; a file's gathered frames are read once they reach
-     * {@link #GET_BYTES}, and whatever is left at the end in one read per file.
+     * {@link #GET_BYTES}, and whatever is left at the end in one read per file. Decoded once the
+     * downloads are in ({@link DecodeGate}).
      */
     private boolean pass(IndexSnapshot s, Executor decoder) throws InterruptedException {
+        DecodeGate gate = new DecodeGate(decoder);
+        try {
+            return pass(s, gate);
+        } finally {
+            gate.open(); // stopped or interrupted: what is held still settles
+        }
+    }
+
+    private boolean pass(IndexSnapshot s, DecodeGate decoder) throws InterruptedException {
         int lock = LtxHeader.lockPage(s.pageSize());
         total = s.commit() - (lock <= s.commit() ? 1 : 0);
         done.set(0);
@@ -194,17 +204,21 @@ final class Hydration {
             }
             read(s, rest, permits, reads, failed, decoder);
         }
+        decoder.allSent();
         reads.awaitAdvanceInterruptibly(reads.arrive()); // every GET of the pass is over
         return failed.get() == 0 && !gone && !stopped;
     }
 
-    /** Claims the frames of one file nobody has, right before reading them (a claim is always a GET in flight). */
+    /** Reads the frames of one file nobody has, looked up right before the GETs are sent. */
     private void read(IndexSnapshot s, List<FrameLocation> frames, HydrationPermits permits, Phaser reads, AtomicLong failed,
-            Executor decoder) throws InterruptedException {
-        permits.undecoded().acquire();
+            DecodeGate decoder) throws InterruptedException {
+        if (!permits.undecoded().tryAcquire()) {
+            decoder.open(); // what is in must be decoded to make room
+            permits.undecoded().acquire();
+        }
         permits.sending().acquire();
         reads.register();
-        List<FrameFetch.Claimed> claimed = cache.claimAll(handle, frames, Claim.Kind.HYDRATION);
+        List<FrameFetch.Claimed> claimed = cache.unclaimed(handle, frames);
         done.addAndGet(frames.size() - claimed.size()); // cached, or fetched by someone else
         List<List<FrameFetch.Claimed>> ranges = FrameRanges.of(claimed, GET_BYTES, MAX_GAP);
         if (ranges.isEmpty()) {
@@ -216,13 +230,15 @@ final class Hydration {
         AtomicInteger arriving = new AtomicInteger(ranges.size());
         AtomicInteger left = new AtomicInteger(ranges.size());
         for (List<FrameFetch.Claimed> range : ranges) {
-            CompletableFuture<Void> fetch = cache.fetch(handle, s.pageSize(), range, decoder);
-            range.getFirst().future().body.whenComplete((b, e) -> {
+            decoder.sent();
+            HydrationRead read = cache.hydrate(handle, s.pageSize(), range, decoder);
+            read.body().whenComplete((b, e) -> {
                 if (arriving.decrementAndGet() == 0) {
                     permits.sending().release();
                 }
+                decoder.arrived();
             });
-            fetch.whenComplete((v, e) -> {
+            read.decoded().whenComplete((v, e) -> {
                 for (FrameFetch.Claimed c : range) {
                     if (c.future().state() == Future.State.SUCCESS) {
                         done.incrementAndGet();

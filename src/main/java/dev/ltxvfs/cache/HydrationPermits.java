@@ -4,8 +4,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Hydration's GETs of every database on one cache together: those in flight, and those not yet
- * decoded (in flight, or in and waiting for a decoder). The next GET goes out as soon as one is in,
- * so decoding (slower than the network on a small machine) does not hold the downloads back, whose
+ * decoded (in flight, or in and waiting for the pass's other downloads, {@link DecodeGate}). The
+ * next GET goes out as soon as one is in, so decoding does not hold the downloads back, whose
  * bytes a query can already take. Shared, so that a burst of databases opening (a catalog's tenants
  * after a scale from zero) holds no more bytes than one database's hydration does.
  */

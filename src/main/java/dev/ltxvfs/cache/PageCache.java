@@ -13,6 +13,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
@@ -32,14 +33,21 @@ import java.util.concurrent.atomic.LongAdder;
  * nothing failed is ever cached, the next request retries. (Caffeine's async loading would
  * coalesce too, but it logs a stack trace for every failed load.)
  *
+ * <p>Hydration's GETs do not claim their frames one by one (some 16,000 claims per 64 MiB took more
+ * CPU than the frames' LZ4 decoding, in the seconds after a cold start when every core is busy):
+ * each GET stands in the short list {@link #hydrating} until decoded; a demand miss checks it after
+ * claiming its frame, and takes its page from that GET's bytes (which come in well before they are
+ * decoded, {@link DecodeGate}). Hydration's decoded pages go straight to the cache.
+ *
  * <p>A demand miss also claims the following frames when they are adjacent in the same file and
  * neither cached nor in flight, up to {@link #DEMAND_RUN_BYTES}: one GET costs the same for 4 KiB
  * or 64 KiB. Growing readahead of sequential reads is {@link ReadStream}'s.
  *
  * <p>Memory: decoded pages, cached or fetched ahead and not yet read, stay within {@code maxBytes}
- * (those fetched ahead take up to the readahead budget of it). Compressed bytes of GETs in
- * flight are not counted: up to the readahead budget per database that is scanning, and twice
- * as much per database being hydrated (in flight, and received but not yet decoded).
+ * (those fetched ahead take up to the readahead budget of it). Compressed bytes of GETs are not
+ * counted: up to the readahead budget in flight per database that is scanning, and for hydration,
+ * of all databases together, up to twice that (sent, or in and not yet decoded:
+ * {@link HydrationPermits}).
  *
  * <p>Pages handed out are shared: do not modify them.
  */
@@ -56,15 +64,17 @@ public final class PageCache {
 
     private final Cache<FrameKey, byte[]> pages;
     /**
-     * Entries both maps are made for up front, at most: hydration alone has some 20,000 frames in
-     * flight (16 GETs of 4 MiB at 4 KiB pages), and fills the cache with a whole database. Grown
-     * from 16 entries instead, each map resized a dozen times while hydration claimed and cached,
-     * and in a cold JVM those resizes run in the interpreter (their loops end before they are
-     * compiled): as much of hydration's CPU as the LZ4 decoding (JFR, bench-read-path.sh).
+     * Entries both maps are made for up front, at most: a readahead budget of frames is in flight
+     * at 4 KiB pages, and hydration fills the cache with a whole database. Grown from 16 entries
+     * instead, each map resized a dozen times while hydration claimed and cached, and in a cold JVM
+     * those resizes run in the interpreter (their loops end before they are compiled): as much of
+     * hydration's CPU as the LZ4 decoding (JFR, bench-read-path.sh).
      */
     static final int PRESIZED_ENTRIES = 1 << 15;
 
     private final ConcurrentHashMap<FrameKey, Claim> inFlight = new ConcurrentHashMap<>(PRESIZED_ENTRIES);
+    /** Hydration's GETs sent and not yet decoded, of every database: a few dozen at most. */
+    private final CopyOnWriteArrayList<HydrationRead> hydrating = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<FrameFetch.Claimed> staged = new ConcurrentLinkedQueue<>();
     private final AtomicLong stagedCount = new AtomicLong();
     private final long maxBytes;
@@ -169,11 +179,19 @@ public final class PageCache {
     /**
      * The page in {@code frame} of {@code snapshot}, fetched with the adjacent frames of its file
      * that nobody has, unless a demand or readahead fetch of it is already in flight (then that
-     * one's future). A hydration fetch in flight is joined only by a sequential reader; any other
-     * reads on its own, so a query never waits behind hydration.
+     * one's future). Inside a hydration GET in flight, a sequential reader waits for that GET's
+     * bytes; any other reads the page itself too and takes whichever comes first, so a query never
+     * waits behind hydration.
      */
     CompletableFuture<byte[]> demand(StoreHandle store, IndexSnapshot snapshot, FrameLocation frame, boolean joinHydration) {
         FrameKey key = key(store, frame);
+        if (joinHydration) {
+            HydrationRead hydration = hydrating(store, frame);
+            if (hydration != null && !inFlight.containsKey(key)) {
+                hits.increment();
+                return rideAlong(store, snapshot, frame, key, hydration.body());
+            }
+        }
         Claim mine = new Claim(Claim.Kind.DEMAND);
         Claim found;
         while ((found = claim(key, mine)) == null) {
@@ -184,26 +202,28 @@ public final class PageCache {
             }
         }
         if (found != mine) {
-            if (found.kind == Claim.Kind.READAHEAD) {
-                hits.increment(); // fetched ahead, or about to be: the reader admits it to the cache
+            hits.increment(); // joins the fetch in flight
+            if (found.kind == Claim.Kind.READAHEAD) { // fetched ahead, or about to be: the reader admits it to the cache
                 Claim ahead = found;
                 found.thenAccept(page -> promote(key, ahead, page));
-                return found;
             }
-            if (found.kind != Claim.Kind.HYDRATION || joinHydration) {
-                hits.increment(); // joins the fetch in flight
-                return found;
-            }
+            return found;
+        }
+        FrameFetch.Claimed claimed = new FrameFetch.Claimed(key, frame, mine);
+        HydrationRead hydration = hydrating(store, frame);
+        if (hydration != null) {
             misses.increment();
-            return raceHydration(store, snapshot.pageSize(), new FrameFetch.Claimed(key, frame, found));
+            race(store, snapshot.pageSize(), claimed, hydration.body());
+            return mine;
         }
         misses.increment();
         List<FrameFetch.Claimed> run = new ArrayList<>();
-        run.add(new FrameFetch.Claimed(key, frame, mine));
+        run.add(claimed);
         int budget = Math.min(DEMAND_RUN_BYTES, readaheadMaxBytes);
         long end = frame.end();
         for (FrameLocation next : snapshot.framesAfter(frame.pgno(), Math.max(0, budget / snapshot.pageSize()))) {
-            if (!next.file().equals(frame.file()) || next.offset() != end || next.end() - frame.offset() > budget) {
+            if (!next.file().equals(frame.file()) || next.offset() != end || next.end() - frame.offset() > budget
+                    || hydrating(store, next) != null) {
                 break;
             }
             Claim ahead = new Claim(Claim.Kind.DEMAND);
@@ -220,70 +240,92 @@ public final class PageCache {
     }
 
     /**
-     * A page hydration is fetching, for a reader that must not wait behind hydration: decoded from
-     * hydration's bytes if they are in, else whichever comes first, its own GET (not registered:
-     * hydration's lands too) or hydration's bytes. A big hydration GET may arrive before a new small
-     * one would (it was sent earlier); it may also be queued behind others: the reader takes both
-     * chances, and the failure of hydration's never fails it.
+     * The page in {@code frame}, decoded from a hydration GET's bytes when they are in, for a
+     * sequential reader: it stands in no map (a random reader must not join it and so wait behind
+     * hydration). Hydration's failure never fails the reader: it then reads the page itself.
      */
-    private CompletableFuture<byte[]> raceHydration(StoreHandle store, int pageSize, FrameFetch.Claimed theirs) {
-        CompletableFuture<FrameFetch.Body> body = theirs.future().body;
-        if (body != null && body.state() == Future.State.SUCCESS) {
-            byte[] page = takeFrom(theirs, body.resultNow());
-            if (page != null) {
-                return CompletableFuture.completedFuture(page);
-            }
-        }
-        Claim mine = new Claim(Claim.Kind.DEMAND);
-        fetch(store, pageSize, List.of(new FrameFetch.Claimed(theirs.key(), theirs.frame(), mine)));
-        if (body == null) {
-            return mine; // hydration's GET has not started
-        }
-        CompletableFuture<byte[]> first = new CompletableFuture<>();
-        mine.whenComplete((page, e) -> {
+    private CompletableFuture<byte[]> rideAlong(StoreHandle store, IndexSnapshot snapshot, FrameLocation frame, FrameKey key,
+            CompletableFuture<FrameFetch.Body> body) {
+        return body.handle((b, e) -> {
             if (e == null) {
-                first.complete(page);
-            } else {
-                first.completeExceptionally(e);
+                try {
+                    byte[] page = b.decode(frame);
+                    pages.put(key, page);
+                    return CompletableFuture.completedFuture(page);
+                } catch (IOException | RuntimeException undecodable) {
+                    // read on its own below: that read's outcome is the reader's
+                }
             }
-        });
-        body.thenAccept(b -> {
-            byte[] page = takeFrom(theirs, b);
-            if (page != null) {
-                first.complete(page);
-            }
-        });
-        return first;
+            return demand(store, snapshot, frame, false);
+        }).thenCompose(page -> page);
     }
 
     /**
-     * The page of a hydration claim, decoded from its GET's bytes now and settled (hydration's own
-     * decoding then skips it); null if it does not decode (hydration's decoding fails it, the
-     * reader's own GET decides).
+     * Settles {@code mine} from a hydration GET's bytes if they are in, else from whichever comes
+     * first, its own GET or those bytes: a big hydration GET may arrive before a new small one
+     * would (it was sent earlier); it may also be queued behind others. The reader takes both
+     * chances, and the failure of hydration's never fails it.
      */
-    private byte[] takeFrom(FrameFetch.Claimed theirs, FrameFetch.Body body) {
-        Claim c = theirs.future();
-        if (c.isDone()) {
-            return c.state() == Future.State.SUCCESS ? c.resultNow() : null;
+    private void race(StoreHandle store, int pageSize, FrameFetch.Claimed mine, CompletableFuture<FrameFetch.Body> body) {
+        if (body.state() == Future.State.SUCCESS && takeFrom(mine, body.resultNow())) {
+            return;
+        }
+        fetch(store, pageSize, List.of(mine));
+        body.thenAccept(b -> takeFrom(mine, b));
+    }
+
+    /** Settles {@code mine} with its page decoded from {@code body}; false if it does not decode. */
+    private boolean takeFrom(FrameFetch.Claimed mine, FrameFetch.Body body) {
+        if (mine.future().isDone()) {
+            return true; // its own GET came first
         }
         byte[] page;
         try {
-            page = body.decode(theirs.frame());
+            page = body.decode(mine.frame());
         } catch (IOException | RuntimeException e) {
-            return null;
+            return false;
         }
-        settle(theirs, page, null);
-        return page;
+        settle(mine, page, null);
+        return true;
     }
 
-    /** Claims, as {@code kind}, every frame of {@code frames} that is neither cached nor in flight. */
+    /** The hydration GET in flight whose bytes hold {@code frame}, if any. */
+    private HydrationRead hydrating(StoreHandle store, FrameLocation frame) {
+        for (HydrationRead r : hydrating) {
+            if (r.covers(store, frame)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Claims, as {@code kind} (demand or readahead), every frame of {@code frames} that is neither
+     * cached nor in flight (hydration's GETs included).
+     */
     List<FrameFetch.Claimed> claimAll(StoreHandle store, List<FrameLocation> frames, Claim.Kind kind) {
         List<FrameFetch.Claimed> out = new ArrayList<>();
         for (FrameLocation f : frames) {
             FrameKey key = key(store, f);
             Claim c = new Claim(kind);
-            if (claim(key, c) == c) {
+            if (hydrating(store, f) == null && claim(key, c) == c) {
                 out.add(new FrameFetch.Claimed(key, f, c));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The frames of {@code frames} neither cached nor in flight, each with a hydration claim that
+     * stands in no map: two lookups per frame, where a claim was two more writes.
+     */
+    List<FrameFetch.Claimed> unclaimed(StoreHandle store, List<FrameLocation> frames) {
+        Map<FrameKey, byte[]> cached = pages.asMap();
+        List<FrameFetch.Claimed> out = new ArrayList<>();
+        for (FrameLocation f : frames) {
+            FrameKey key = key(store, f);
+            if (!cached.containsKey(key) && !inFlight.containsKey(key)) {
+                out.add(new FrameFetch.Claimed(key, f, new Claim(Claim.Kind.HYDRATION)));
             }
         }
         return out;
@@ -302,14 +344,27 @@ public final class PageCache {
 
     /** One ranged read of claimed frames of one file, in offset order, decoded where the read completes. */
     CompletableFuture<Void> fetch(StoreHandle store, int pageSize, List<FrameFetch.Claimed> frames) {
-        return fetch(store, pageSize, frames, Runnable::run);
-    }
-
-    /** One ranged read of claimed frames of one file, in offset order, decoded on {@code decodeOn}. */
-    CompletableFuture<Void> fetch(StoreHandle store, int pageSize, List<FrameFetch.Claimed> frames, Executor decodeOn) {
         fetches.increment();
         fetchedBytes.add(FrameFetch.span(frames));
-        return FrameFetch.start(store.store(), pageSize, frames, this::settle, decodeOn);
+        return FrameFetch.start(store.store(), pageSize, frames, this::settle, Runnable::run, new CompletableFuture<>());
+    }
+
+    /**
+     * One hydration GET of frames of one file ({@link #unclaimed}, in offset order), decoded on
+     * {@code decodeOn}; in {@link #hydrating} from before it is sent until it is decoded.
+     */
+    HydrationRead hydrate(StoreHandle store, int pageSize, List<FrameFetch.Claimed> frames, Executor decodeOn) {
+        fetches.increment();
+        fetchedBytes.add(FrameFetch.span(frames));
+        HydrationRead read = new HydrationRead(store.id(), frames.getFirst().frame().file(),
+                frames.getFirst().frame().offset(), frames.getLast().frame().end(), new CompletableFuture<>(),
+                new CompletableFuture<>());
+        hydrating.add(read);
+        FrameFetch.start(store.store(), pageSize, frames, this::settle, decodeOn, read.body()).whenComplete((v, e) -> {
+            hydrating.remove(read);
+            read.decoded().complete(null);
+        });
+        return read;
     }
 
     /**
@@ -334,7 +389,15 @@ public final class PageCache {
 
     /** Every fetch reports here: cache the page before ending the claim, so no reader finds neither. */
     private void settle(FrameFetch.Claimed c, byte[] page, Throwable failure) {
-        if (page != null && c.future().kind == Claim.Kind.READAHEAD) {
+        if (c.future().kind == Claim.Kind.HYDRATION) { // in no map: hydration counts it
+            if (page != null) {
+                pages.put(c.key(), page);
+                c.future().complete(page);
+            } else {
+                fetchFailures.increment();
+                c.future().completeExceptionally(failure);
+            }
+        } else if (page != null && c.future().kind == Claim.Kind.READAHEAD) {
             stage(c, page.length);
             c.future().complete(page);
         } else if (page != null) {

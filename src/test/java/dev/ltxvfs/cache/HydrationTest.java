@@ -212,6 +212,96 @@ class HydrationTest {
     }
 
     @Test
+    void aSequentialReaderRidesHydrationsGetAndReadsItselfWhenThatFails() throws Exception {
+        snapshot(dir, 3000);
+        try (LocalDirStore local = new LocalDirStore(dir)) {
+            IndexSnapshot s = open(local);
+            var gate = new java.util.concurrent.CompletableFuture<Void>();
+            List<Integer> small = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger large = new java.util.concurrent.atomic.AtomicInteger();
+            var store = new dev.ltxvfs.store.ForwardingStore(local) {
+                @Override
+                public io.smallrye.mutiny.Uni<byte[]> read(LtxFileInfo f, long offset, int length) {
+                    if (length > PageCache.DEMAND_RUN_BYTES) { // hydration's: held, then failed
+                        large.incrementAndGet();
+                        return io.smallrye.mutiny.Uni.createFrom().completionStage(gate).onItem().transformToUni(
+                                v -> io.smallrye.mutiny.Uni.createFrom().<byte[]>failure(new java.io.IOException("injected")));
+                    }
+                    small.add(length);
+                    return delegate.read(f, offset, length);
+                }
+            };
+            ReplicaPages pages = new ReplicaPages(new PageCache(64L << 20), store, WAIT);
+            pages.hydrate(() -> s, HydrateMode.ON);
+            while (large.get() == 0) {
+                Thread.onSpinWait(); // hydration's GET is out
+            }
+            ReadStream stream = pages.newStream();
+            for (int p = 40; p < 43; p++) { // not yet a run: each reads its page itself, beside hydration
+                assertThat(pages.page(s, p, stream)).isEqualTo(ReplicaFixture.page(PAGE, p, 1));
+            }
+            int before = small.size();
+            var fourth = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return pages.page(s, 43, stream); // a run now: it waits for hydration's bytes
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(200);
+            assertThat(fourth).isNotDone();
+            assertThat(small).hasSize(before); // neither its own GET nor readahead of pages hydration has in flight
+            gate.complete(null);
+            assertThat(fourth.get(10, TimeUnit.SECONDS)).isEqualTo(ReplicaFixture.page(PAGE, 43, 1));
+            assertThat(small.size()).isGreaterThan(before);
+            pages.close();
+        }
+    }
+
+    @Test
+    void hydrationDecodesOnceItsDownloadsAreInAndQueriesTakeTheirPagesFromTheBytesMeanwhile() throws Exception {
+        Path db = dir.resolve("random.db");
+        var writer = randomReplica(db); // five 4 MiB GETs
+        try (LocalDirStore local = new LocalDirStore(writer.dir())) {
+            IndexSnapshot s = open(local);
+            var firstIn = new java.util.concurrent.CompletableFuture<Void>();
+            var rest = new java.util.concurrent.CompletableFuture<Void>();
+            java.util.concurrent.atomic.AtomicInteger large = new java.util.concurrent.atomic.AtomicInteger();
+            List<Integer> small = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var store = new dev.ltxvfs.store.ForwardingStore(local) {
+                @Override
+                public io.smallrye.mutiny.Uni<byte[]> read(LtxFileInfo f, long offset, int length) {
+                    if (length <= PageCache.DEMAND_RUN_BYTES) {
+                        small.add(length);
+                        return delegate.read(f, offset, length);
+                    }
+                    if (large.getAndIncrement() == 0) { // hydration's first GET (pages from 1 on) comes in
+                        return delegate.read(f, offset, length).onTermination().invoke(() -> firstIn.complete(null));
+                    }
+                    return io.smallrye.mutiny.Uni.createFrom().completionStage(rest) // the others are out
+                            .onItem().transformToUni(v -> delegate.read(f, offset, length));
+                }
+            };
+            PageCache cache = new PageCache(64L << 20);
+            ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
+            pages.hydrate(() -> s, HydrateMode.ON);
+            firstIn.get(10, TimeUnit.SECONDS);
+            Thread.sleep(200); // time enough to decode the first GET, were it decoded now
+            assertThat(cache.stats().entries()).isLessThan(100); // page 1 and the schema's run at most
+            int before = small.size();
+            byte[] file = Files.readAllBytes(db);
+            int size = s.pageSize();
+            for (int p = 100; p < 110; p++) {
+                assertThat(pages.page(s, p, null)).isEqualTo(java.util.Arrays.copyOfRange(file, (p - 1) * size, p * size));
+            }
+            assertThat(small).hasSize(before); // from the first GET's bytes, not GETs of their own
+            rest.complete(null);
+            awaitProgress(pages, 100);
+            assertThat(cache.stats().entries()).isGreaterThan(s.commit() - 2);
+        }
+    }
+
+    @Test
     void aFileGoneUnderHydrationStopsItCleanlyAndReadsStillWork() throws Exception {
         LtxFileInfo file = snapshot(dir, 3000);
         try (LocalDirStore local = new LocalDirStore(dir)) {
