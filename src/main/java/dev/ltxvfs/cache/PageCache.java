@@ -11,13 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,15 +23,12 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Caffeine holds only decoded pages, weighed in bytes. Its W-TinyLFU admission keeps pages
  * read often (page 1, the schema, interior b-tree pages) through a scan that reads each leaf
- * once: a page prefetched but never read enters with the lowest frequency. Fetches in flight live
- * in a separate map: a miss installs its {@link Claim} there before it reads, so concurrent
- * misses on one frame wait for the same single read, and a failed fetch simply leaves the map:
- * nothing failed is ever cached, the next request retries. (Caffeine's async loading would
- * coalesce too, but it logs a stack trace for every failed load.)
+ * once: a page prefetched but never read enters with the lowest frequency. Fetches in flight
+ * are kept apart ({@link InFlight}).
  *
  * <p>Hydration's GETs do not claim their frames one by one (some 16,000 claims per 64 MiB took more
  * CPU than the frames' LZ4 decoding, in the seconds after a cold start when every core is busy):
- * each GET stands in the short list {@link #hydrating} until decoded; a demand miss checks it after
+ * each GET stands whole in {@link InFlight} until decoded; a demand miss checks it after
  * claiming its frame, and takes its page from that GET's bytes (which come in well before they are
  * decoded, {@link DecodeGate}). Hydration's decoded pages go straight to the cache.
  *
@@ -64,7 +57,7 @@ public final class PageCache {
 
     private final Cache<FrameKey, byte[]> pages;
     /**
-     * Entries both maps are made for up front, at most: a readahead budget of frames is in flight
+     * Entries the cache and its claims are made for up front, at most: a readahead budget of frames is in flight
      * at 4 KiB pages, and hydration fills the cache with a whole database. Grown from 16 entries
      * instead, each map resized a dozen times while hydration claimed and cached, and in a cold JVM
      * those resizes run in the interpreter (their loops end before they are compiled): as much of
@@ -72,11 +65,7 @@ public final class PageCache {
      */
     static final int PRESIZED_ENTRIES = 1 << 15;
 
-    private final ConcurrentHashMap<FrameKey, Claim> inFlight = new ConcurrentHashMap<>(PRESIZED_ENTRIES);
-    /** Hydration's GETs sent and not yet decoded, of every database: a few dozen at most. */
-    private final CopyOnWriteArrayList<HydrationRead> hydrating = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<FrameFetch.Claimed> staged = new ConcurrentLinkedQueue<>();
-    private final AtomicLong stagedCount = new AtomicLong();
+    private final InFlight inFlight;
     private final long maxBytes;
     private final int readaheadMaxBytes;
     private final long readaheadBudgetBytes;
@@ -126,6 +115,7 @@ public final class PageCache {
                 .executor(maintenance)
                 .recordStats()
                 .build();
+        this.inFlight = new InFlight(pages.asMap());
         this.hydrationPermits = HydrationPermits.of(this);
     }
 
@@ -186,15 +176,15 @@ public final class PageCache {
     CompletableFuture<byte[]> demand(StoreHandle store, IndexSnapshot snapshot, FrameLocation frame, boolean joinHydration) {
         FrameKey key = key(store, frame);
         if (joinHydration) {
-            HydrationRead hydration = hydrating(store, frame);
-            if (hydration != null && !inFlight.containsKey(key)) {
+            HydrationRead hydration = inFlight.hydrating(store, frame);
+            if (hydration != null && inFlight.get(key) == null) {
                 hits.increment();
                 return rideAlong(store, snapshot, frame, key, hydration.body());
             }
         }
         Claim mine = new Claim(Claim.Kind.DEMAND);
         Claim found;
-        while ((found = claim(key, mine)) == null) {
+        while ((found = inFlight.claim(key, mine)) == null) {
             byte[] page = pages.getIfPresent(key);
             if (page != null) { // cached since the caller looked
                 hits.increment();
@@ -210,7 +200,7 @@ public final class PageCache {
             return found;
         }
         FrameFetch.Claimed claimed = new FrameFetch.Claimed(key, frame, mine);
-        HydrationRead hydration = hydrating(store, frame);
+        HydrationRead hydration = inFlight.hydrating(store, frame);
         if (hydration != null) {
             misses.increment();
             race(store, snapshot.pageSize(), claimed, hydration.body());
@@ -223,12 +213,12 @@ public final class PageCache {
         long end = frame.end();
         for (FrameLocation next : snapshot.framesAfter(frame.pgno(), Math.max(0, budget / snapshot.pageSize()))) {
             if (!next.file().equals(frame.file()) || next.offset() != end || next.end() - frame.offset() > budget
-                    || hydrating(store, next) != null) {
+                    || inFlight.hydrating(store, next) != null) {
                 break;
             }
             Claim ahead = new Claim(Claim.Kind.DEMAND);
             FrameKey nextKey = key(store, next);
-            if (claim(nextKey, ahead) != ahead) {
+            if (inFlight.claim(nextKey, ahead) != ahead) {
                 break; // cached or being fetched: the run ends here
             }
             run.add(new FrameFetch.Claimed(nextKey, next, ahead));
@@ -289,16 +279,6 @@ public final class PageCache {
         return true;
     }
 
-    /** The hydration GET in flight whose bytes hold {@code frame}, if any. */
-    private HydrationRead hydrating(StoreHandle store, FrameLocation frame) {
-        for (HydrationRead r : hydrating) {
-            if (r.covers(store, frame)) {
-                return r;
-            }
-        }
-        return null;
-    }
-
     /**
      * Claims, as {@code kind} (demand or readahead), every frame of {@code frames} that is neither
      * cached nor in flight (hydration's GETs included).
@@ -308,7 +288,7 @@ public final class PageCache {
         for (FrameLocation f : frames) {
             FrameKey key = key(store, f);
             Claim c = new Claim(kind);
-            if (hydrating(store, f) == null && claim(key, c) == c) {
+            if (inFlight.hydrating(store, f) == null && inFlight.claim(key, c) == c) {
                 out.add(new FrameFetch.Claimed(key, f, c));
             }
         }
@@ -324,7 +304,7 @@ public final class PageCache {
         List<FrameFetch.Claimed> out = new ArrayList<>();
         for (FrameLocation f : frames) {
             FrameKey key = key(store, f);
-            if (!cached.containsKey(key) && !inFlight.containsKey(key)) {
+            if (!cached.containsKey(key) && inFlight.get(key) == null) {
                 out.add(new FrameFetch.Claimed(key, f, new Claim(Claim.Kind.HYDRATION)));
             }
         }
@@ -351,7 +331,7 @@ public final class PageCache {
 
     /**
      * One hydration GET of frames of one file ({@link #unclaimed}, in offset order), decoded on
-     * {@code decodeOn}; in {@link #hydrating} from before it is sent until it is decoded.
+     * {@code decodeOn}; in flight from before it is sent until it is decoded.
      */
     HydrationRead hydrate(StoreHandle store, int pageSize, List<FrameFetch.Claimed> frames, Executor decodeOn) {
         fetches.increment();
@@ -359,32 +339,12 @@ public final class PageCache {
         HydrationRead read = new HydrationRead(store.id(), frames.getFirst().frame().file(),
                 frames.getFirst().frame().offset(), frames.getLast().frame().end(), new CompletableFuture<>(),
                 new CompletableFuture<>());
-        hydrating.add(read);
+        inFlight.add(read);
         FrameFetch.start(store.store(), pageSize, frames, this::settle, decodeOn, read.body()).whenComplete((v, e) -> {
-            hydrating.remove(read);
+            inFlight.remove(read);
             read.decoded().complete(null);
         });
         return read;
-    }
-
-    /**
-     * Makes {@code mine} the fetch of {@code key}: returns {@code mine}, or the claim already in
-     * flight, or null when the page is cached.
-     */
-    private Claim claim(FrameKey key, Claim mine) {
-        if (pages.asMap().containsKey(key)) {
-            return null;
-        }
-        Claim other = inFlight.putIfAbsent(key, mine);
-        if (other != null) {
-            return other;
-        }
-        // A fetch may have finished between the look in the cache and the claim.
-        if (pages.asMap().containsKey(key)) {
-            inFlight.remove(key, mine);
-            return null;
-        }
-        return mine;
     }
 
     /** Every fetch reports here: cache the page before ending the claim, so no reader finds neither. */
@@ -398,39 +358,24 @@ public final class PageCache {
                 c.future().completeExceptionally(failure);
             }
         } else if (page != null && c.future().kind == Claim.Kind.READAHEAD) {
-            stage(c, page.length);
+            // Outside the cache until read: a scan larger than the cache must not push out what
+            // others read often, and the cache's admission would turn away a page nobody has read.
+            inFlight.stage(c, Math.max(16, readaheadBudgetBytes() / page.length));
             c.future().complete(page);
         } else if (page != null) {
             pages.put(c.key(), page);
-            inFlight.remove(c.key(), c.future());
+            inFlight.end(c.key(), c.future());
             c.future().complete(page);
         } else {
             fetchFailures.increment(); // nothing is cached: the next request retries
-            inFlight.remove(c.key(), c.future());
+            inFlight.end(c.key(), c.future());
             c.future().completeExceptionally(failure);
-        }
-    }
-
-    /**
-     * Keeps a page fetched ahead outside the cache until it is read, in its completed claim: a
-     * scan larger than the cache must not push out what others read often, and the cache's
-     * admission would turn away a page nobody has read yet. Only the newest ones are kept, up to
-     * the readahead budget; older ones unread are dropped.
-     */
-    private void stage(FrameFetch.Claimed c, int pageBytes) {
-        staged.add(c);
-        if (stagedCount.incrementAndGet() > Math.max(16, readaheadBudgetBytes() / pageBytes)) {
-            FrameFetch.Claimed old = staged.poll();
-            if (old != null) {
-                stagedCount.decrementAndGet();
-                inFlight.remove(old.key(), old.future()); // unread: dropped (a no-op when already read)
-            }
         }
     }
 
     /** A page fetched ahead has been read: into the cache with it. */
     private void promote(FrameKey key, Claim claim, byte[] page) {
-        if (inFlight.remove(key, claim)) {
+        if (inFlight.end(key, claim)) {
             pages.put(key, page);
         }
     }
