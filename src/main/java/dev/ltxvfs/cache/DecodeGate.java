@@ -11,7 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
  * first, the last GET arrived later, and a query right after open waited for it (its pages come
  * from a GET's bytes as soon as they are in, so it never waits for the decoding). Opens when
  * every GET of the pass has arrived or failed once all are sent, or when the pass needs decoding
- * to free the bytes its next GET may hold ({@link HydrationPermits#undecoded}).
+ * to free the bytes its next GET may hold ({@link HydrationPermits}).
  */
 final class DecodeGate implements Executor {
     private final Executor decoder;

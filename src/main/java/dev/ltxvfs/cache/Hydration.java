@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Phaser;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -23,8 +24,8 @@ import java.util.function.Supplier;
  * background, as far as its {@link HydrateMode.Reach} says: page 1 and the schema (always: the
  * first query needs them), then either the hot set (interior b-tree pages, {@link HotSet}) or the
  * whole database: the small files first, then its frames in page order, gathered per file into
- * large ranged GETs of up to {@link #GET_BYTES}, at most the readahead budget in flight
- * ({@link HydrationPermits#concurrency}).
+ * large ranged GETs of up to {@link #GET_BYTES}, at most half the cache in flight
+ * ({@link HydrationPermits}).
  *
  * <p>The whole-database passes never stand in a query's way: a random demand miss inside one of
  * their GETs in flight ({@link HydrationRead}) does not wait for it alone (it reads the page itself
@@ -37,7 +38,7 @@ import java.util.function.Supplier;
 final class Hydration {
     // System.Logger, not jboss-logging: the JDBC driver jar hydrates too and carries no Quarkus logging.
     private static final System.Logger LOG = System.getLogger(Hydration.class.getName());
-    static final int GET_BYTES = 4 << 20;
+    static final int GET_BYTES = 8 << 20;
     /** Superseded frames inside a range are read through: hydration wants whole files anyway. */
     static final int MAX_GAP = 1 << 20;
     static final int PASSES = 2;
@@ -165,7 +166,7 @@ final class Hydration {
         total = s.commit() - (lock <= s.commit() ? 1 : 0);
         done.set(0);
         gone = false;
-        HydrationPermits permits = cache.hydrationPermits;
+        Semaphore permits = cache.hydrationPermits;
         Phaser reads = new Phaser(1); // this pass's GETs, until decoded
         AtomicLong failed = new AtomicLong();
         List<FrameLocation> inPageOrder = s.framesAfter(0, s.commit());
@@ -210,34 +211,29 @@ final class Hydration {
     }
 
     /** Reads the frames of one file nobody has, looked up right before the GETs are sent. */
-    private void read(IndexSnapshot s, List<FrameLocation> frames, HydrationPermits permits, Phaser reads, AtomicLong failed,
+    private void read(IndexSnapshot s, List<FrameLocation> frames, Semaphore permits, Phaser reads, AtomicLong failed,
             DecodeGate decoder) throws InterruptedException {
-        if (!permits.undecoded().tryAcquire()) {
+        // Its KiB (a file's frames here span at most a GET and a frame), never more than there are.
+        long span = frames.getLast().end() - frames.getFirst().offset();
+        int kib = (int) Math.min(HydrationPermits.kib(cache), (span + 1023) >> 10);
+        if (!permits.tryAcquire(kib)) {
             decoder.open(); // what is in must be decoded to make room
-            permits.undecoded().acquire();
+            permits.acquire(kib);
         }
-        permits.sending().acquire();
         reads.register();
         List<FrameFetch.Claimed> claimed = cache.unclaimed(handle, frames);
         done.addAndGet(frames.size() - claimed.size()); // cached, or fetched by someone else
         List<List<FrameFetch.Claimed>> ranges = FrameRanges.of(claimed, GET_BYTES, MAX_GAP);
         if (ranges.isEmpty()) {
-            permits.sending().release();
-            permits.undecoded().release();
+            permits.release(kib);
             reads.arriveAndDeregister();
             return;
         }
-        AtomicInteger arriving = new AtomicInteger(ranges.size());
         AtomicInteger left = new AtomicInteger(ranges.size());
         for (List<FrameFetch.Claimed> range : ranges) {
             decoder.sent();
             HydrationRead read = cache.hydrate(handle, s.pageSize(), range, decoder);
-            read.body().whenComplete((b, e) -> {
-                if (arriving.decrementAndGet() == 0) {
-                    permits.sending().release();
-                }
-                decoder.arrived();
-            });
+            read.body().whenComplete((b, e) -> decoder.arrived());
             read.decoded().whenComplete((v, e) -> {
                 for (FrameFetch.Claimed c : range) {
                     if (c.future().state() == Future.State.SUCCESS) {
@@ -250,7 +246,7 @@ final class Hydration {
                     }
                 }
                 if (left.decrementAndGet() == 0) {
-                    permits.undecoded().release();
+                    permits.release(kib);
                     reads.arriveAndDeregister();
                 }
             });

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Memory: decoded pages, cached or fetched ahead and not yet read, stay within {@code maxBytes}
  * (those fetched ahead take up to the readahead budget of it). Compressed bytes of GETs are not
  * counted: up to the readahead budget in flight per database that is scanning, and for hydration,
- * of all databases together, up to twice that (sent, or in and not yet decoded:
+ * of all databases together, up to half of {@code maxBytes} (sent, or in and not yet decoded:
  * {@link HydrationPermits}).
  *
  * <p>Pages handed out are shared: do not modify them.
@@ -57,11 +58,11 @@ public final class PageCache {
 
     private final Cache<FrameKey, byte[]> pages;
     /**
-     * Entries the cache and its claims are made for up front, at most: a readahead budget of frames is in flight
-     * at 4 KiB pages, and hydration fills the cache with a whole database. Grown from 16 entries
-     * instead, each map resized a dozen times while hydration claimed and cached, and in a cold JVM
-     * those resizes run in the interpreter (their loops end before they are compiled): as much of
-     * hydration's CPU as the LZ4 decoding (JFR, bench-read-path.sh).
+     * Entries the cache and its claims are made for up front, at most: a readahead budget of
+     * frames is in flight at 4 KiB pages, and hydration fills the cache with a whole database.
+     * Grown from 16 entries instead, each map resized a dozen times while hydration claimed and
+     * cached, and in a cold JVM those resizes run in the interpreter (their loops end before they
+     * are compiled): as much of hydration's CPU as the LZ4 decoding (JFR, bench-read-path.sh).
      */
     static final int PRESIZED_ENTRIES = 1 << 15;
 
@@ -71,7 +72,7 @@ public final class PageCache {
     private final long readaheadBudgetBytes;
     private final Map<ReplicaStore, Integer> storeIds = new WeakHashMap<>();
     /** Hydration's GETs of every database together. */
-    final HydrationPermits hydrationPermits;
+    final Semaphore hydrationPermits;
     private int nextStoreId;
 
     final LongAdder hits = new LongAdder();
@@ -107,7 +108,7 @@ public final class PageCache {
         this.readaheadMaxBytes = readaheadMaxBytes;
         this.readaheadBudgetBytes = readaheadBudgetBytes;
         this.pages = Caffeine.newBuilder()
-                // Pages fetched ahead wait outside Caffeine, up to the readahead budget (stage()):
+                // Pages fetched ahead wait outside Caffeine, up to the readahead budget (InFlight.stage):
                 // counted here, so decoded pages in all stay within maxBytes.
                 .maximumWeight(maxBytes - readaheadBudgetBytes())
                 .initialCapacity((int) Math.min(PRESIZED_ENTRIES, maxBytes / (4096 + ENTRY_OVERHEAD))) // 4 KiB pages

@@ -72,7 +72,7 @@ class HydrationTest {
     void theSmallFilesAreReadBeforeTheSnapshotsChunks() throws Exception {
         // Their pages lie all over the database: at the end of the pass, a query would wait for them.
         Path db = dir.resolve("random.db");
-        var writer = randomReplica(db); // five 4 MiB chunks
+        var writer = randomReplica(db); // three 8 MiB chunks
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
             st.execute("UPDATE t SET b = randomblob(1000) WHERE id % 2000 = 7");
             writer.commit(db, java.time.Instant.EPOCH.plusSeconds(1));
@@ -93,21 +93,20 @@ class HydrationTest {
                     order.add(store.files.get(i));
                 }
             }
-            assertThat(order).hasSizeGreaterThan(5).startsWith(update).contains(snapshot);
+            assertThat(order).hasSizeGreaterThan(3).startsWith(update).contains(snapshot);
             assertThat(order.lastIndexOf(update)).isLessThan(order.indexOf(snapshot));
         }
     }
 
     @Test
-    void hydrationKeepsTheReadaheadBudgetInFlightAndNoMore() throws Exception {
-        var writer = randomReplica(dir.resolve("random.db")); // five 4 MiB GETs
+    void hydrationKeepsHalfTheCacheInFlightAndNoMore() throws Exception {
+        var writer = randomReplica(dir.resolve("random.db")); // three 8 MiB GETs
         try (LocalDirStore local = new LocalDirStore(writer.dir())) {
             IndexSnapshot s = open(local);
             RecordingStore store = new RecordingStore(local);
             store.hold(len -> len > PageCache.DEMAND_RUN_BYTES); // hydration's reads wait until released
             long budget = 2L * Hydration.GET_BYTES;
-            PageCache cache = new PageCache(64L << 20, PageCache.DEFAULT_READAHEAD_MAX_BYTES, budget,
-                    java.util.concurrent.ForkJoinPool.commonPool());
+            PageCache cache = new PageCache(2 * budget);
             ReplicaPages pages = new ReplicaPages(cache, store, WAIT);
             pages.hydrate(() -> s, HydrateMode.ON);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -136,8 +135,7 @@ class HydrationTest {
             storeA.hold(len -> len > PageCache.DEMAND_RUN_BYTES);
             storeB.hold(len -> len > PageCache.DEMAND_RUN_BYTES);
             long budget = 2L * Hydration.GET_BYTES;
-            PageCache cache = new PageCache(128L << 20, PageCache.DEFAULT_READAHEAD_MAX_BYTES, budget,
-                    java.util.concurrent.ForkJoinPool.commonPool());
+            PageCache cache = new PageCache(2 * budget);
             ReplicaPages pagesA = new ReplicaPages(cache, storeA, WAIT);
             ReplicaPages pagesB = new ReplicaPages(cache, storeB, WAIT);
             pagesA.hydrate(() -> sa, HydrateMode.ON);
@@ -261,7 +259,7 @@ class HydrationTest {
     @Test
     void hydrationDecodesOnceItsDownloadsAreInAndQueriesTakeTheirPagesFromTheBytesMeanwhile() throws Exception {
         Path db = dir.resolve("random.db");
-        var writer = randomReplica(db); // five 4 MiB GETs
+        var writer = randomReplica(db); // three 8 MiB GETs
         try (LocalDirStore local = new LocalDirStore(writer.dir())) {
             IndexSnapshot s = open(local);
             var firstIn = new java.util.concurrent.CompletableFuture<Void>();
