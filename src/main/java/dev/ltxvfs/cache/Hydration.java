@@ -30,10 +30,10 @@ import java.util.function.Supplier;
  * <p>The whole-database passes never stand in a query's way: a random demand miss inside one of
  * their GETs in flight ({@link HydrationRead}) does not wait for it alone (it reads the page itself
  * and takes hydration's bytes if they come first; a sequential reader rides along), and pages
- * cached or in flight are skipped. A failed GET leaves its pages to demand reads; one more pass retries what
- * is still missing. A vanished file (compaction) ends the pass; the next one follows the state
- * the database holds then, and if that is still the same, hydration stops. {@link #stop} ends it
- * at the next GET.
+ * cached or in flight are skipped. A failed GET leaves its pages to demand reads; one more pass
+ * retries what is still missing. A vanished file (compaction) ends the pass; the next one follows
+ * the state the database holds then, and if that is still the same, hydration stops.
+ * {@link #stop} ends it at the next GET.
  */
 final class Hydration {
     // System.Logger, not jboss-logging: the JDBC driver jar hydrates too and carries no Quarkus logging.

@@ -194,7 +194,7 @@ public final class PageCache {
         }
         if (found != mine) {
             hits.increment(); // joins the fetch in flight
-            if (found.kind == Claim.Kind.READAHEAD) { // fetched ahead, or about to be: the reader admits it to the cache
+            if (found.kind == Claim.Kind.READAHEAD) { // fetched ahead, or about to be: the reader admits it
                 Claim ahead = found;
                 found.thenAccept(page -> promote(key, ahead, page));
             }
@@ -235,8 +235,8 @@ public final class PageCache {
      * sequential reader: it stands in no map (a random reader must not join it and so wait behind
      * hydration). Hydration's failure never fails the reader: it then reads the page itself.
      */
-    private CompletableFuture<byte[]> rideAlong(StoreHandle store, IndexSnapshot snapshot, FrameLocation frame, FrameKey key,
-            CompletableFuture<FrameFetch.Body> body) {
+    private CompletableFuture<byte[]> rideAlong(StoreHandle store, IndexSnapshot snapshot, FrameLocation frame,
+            FrameKey key, CompletableFuture<FrameFetch.Body> body) {
         return body.handle((b, e) -> {
             if (e == null) {
                 try {
@@ -257,7 +257,8 @@ public final class PageCache {
      * would (it was sent earlier); it may also be queued behind others. The reader takes both
      * chances, and the failure of hydration's never fails it.
      */
-    private void race(StoreHandle store, int pageSize, FrameFetch.Claimed mine, CompletableFuture<FrameFetch.Body> body) {
+    private void race(StoreHandle store, int pageSize, FrameFetch.Claimed mine,
+            CompletableFuture<FrameFetch.Body> body) {
         if (body.state() == Future.State.SUCCESS && takeFrom(mine, body.resultNow())) {
             return;
         }
@@ -327,7 +328,8 @@ public final class PageCache {
     CompletableFuture<Void> fetch(StoreHandle store, int pageSize, List<FrameFetch.Claimed> frames) {
         fetches.increment();
         fetchedBytes.add(FrameFetch.span(frames));
-        return FrameFetch.start(store.store(), pageSize, frames, this::settle, Runnable::run, new CompletableFuture<>());
+        return FrameFetch.start(store.store(), pageSize, frames, this::settle, Runnable::run,
+                new CompletableFuture<>());
     }
 
     /**

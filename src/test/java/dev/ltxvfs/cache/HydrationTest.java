@@ -290,7 +290,8 @@ class HydrationTest {
             byte[] file = Files.readAllBytes(db);
             int size = s.pageSize();
             for (int p = 100; p < 110; p++) {
-                assertThat(pages.page(s, p, null)).isEqualTo(java.util.Arrays.copyOfRange(file, (p - 1) * size, p * size));
+                byte[] plain = java.util.Arrays.copyOfRange(file, (p - 1) * size, p * size);
+                assertThat(pages.page(s, p, null)).isEqualTo(plain);
             }
             assertThat(small).hasSize(before); // from the first GET's bytes, not GETs of their own
             rest.complete(null);
